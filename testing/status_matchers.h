@@ -22,8 +22,7 @@ const absl::Status& GetStatus(const absl::StatusOr<T>& status_or) {
   return status_or.status();
 }
 
-MATCHER_P(HasReason, reason,
-          std::string("has reason ") + std::string(::twi::ReasonName(reason))) {
+MATCHER_P(HasReason, reason, std::string("has reason ") + std::string(::twi::ReasonName(reason))) {
   const absl::Status& status = ::twi::testing::GetStatus(arg);
   const ::twi::Reason actual = ::twi::GetReason(status);
   if (actual != reason) {

@@ -17,9 +17,13 @@ TEST(BytesTest, HexRoundTrip) {
 
 // RFC 4648 §10 test vectors.
 TEST(BytesTest, Base64KnownAnswers) {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(Base64Encode(AsBytes(plain)), encoded);
     EXPECT_EQ(ToString(*Base64Decode(encoded)), plain);
@@ -45,7 +49,7 @@ TEST(BytesTest, Base64UrlRejectsPaddingForeignAlphabetAndNonCanonical) {
 
 TEST(BytesTest, Base64StdRejectsUnpadded) {
   EXPECT_THAT(Base64Decode("Zm8"), HasReason(Reason::kEncodingInvalid));
-  EXPECT_THAT(Base64Decode("Zm9=") , HasReason(Reason::kEncodingInvalid));
+  EXPECT_THAT(Base64Decode("Zm9="), HasReason(Reason::kEncodingInvalid));
 }
 
 TEST(BytesTest, ConstantTimeEquals) {

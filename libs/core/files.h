@@ -2,9 +2,10 @@
 // so a reader never sees half a credential or half a policy.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include "absl/status/statusor.h"
 
@@ -13,7 +14,8 @@ namespace twi {
 inline constexpr size_t kDefaultMaxFileSize = 4 * 1024 * 1024;
 
 // Reads a whole file. kIoError if missing or unreadable, kInvalidArgument if over `max_size`.
-absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_size = kDefaultMaxFileSize);
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     size_t max_size = kDefaultMaxFileSize);
 
 // Writes `data` to `path` with permission `mode` via a temp file in the same directory, fsync and
 // rename. Creates no directories. kIoError on failure; the old file then remains intact.

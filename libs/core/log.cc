@@ -41,10 +41,7 @@ void Log(LogLevel level, std::string_view component, std::string_view message) {
   const std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   std::string line;
   if (g_json) {
-    Json j = {{"ts", ts},
-              {"level", LevelName(level)},
-              {"component", component},
-              {"msg", message}};
+    Json j = {{"ts", ts}, {"level", LevelName(level)}, {"component", component}, {"msg", message}};
     line = DumpJson(j);
   } else {
     line = absl::StrFormat("%s %-7s [%s] %s", ts, LevelName(level), component, message);

@@ -26,7 +26,8 @@ constexpr std::array kReasons = {
 
 const ReasonInfo& Info(Reason reason) {
   const auto index = static_cast<size_t>(reason);
-  return index < kReasons.size() ? kReasons[index] : kReasons[static_cast<size_t>(Reason::kInternal)];
+  return index < kReasons.size() ? kReasons[index]
+                                 : kReasons[static_cast<size_t>(Reason::kInternal)];
 }
 
 Reason ReasonFromCode(absl::StatusCode code) {
@@ -81,6 +82,10 @@ Reason GetReason(const absl::Status& status) {
     return ReasonFromName(std::string(*payload));
   }
   return ReasonFromCode(status.code());
+}
+
+absl::Status Error(Reason reason, absl::string_view message) {
+  return Error(reason, std::string_view(message.data(), message.size()));
 }
 
 absl::Status Annotate(const absl::Status& status, std::string_view context) {

@@ -28,6 +28,15 @@ absl::StatusCode ReasonStatusCode(Reason reason);
 
 // Builds a non-OK status with the reason's canonical code and the reason as payload.
 absl::Status Error(Reason reason, std::string_view message);
+// Debian's abseil has its own string_view (ABSL_OPTION_USE_STD_STRING_VIEW 0), which is what
+// Status::message() returns; these overloads keep call sites free of conversions.
+absl::Status Error(Reason reason, absl::string_view message);
+inline absl::Status Error(Reason reason, const char* message) {
+  return Error(reason, std::string_view(message));
+}
+inline absl::Status Error(Reason reason, const std::string& message) {
+  return Error(reason, std::string_view(message));
+}
 
 // The reason carried by `status`: kOk for OK, the payload if present, otherwise a reason derived
 // from the canonical code (statuses made by third-party code carry no payload).
@@ -41,16 +50,16 @@ absl::Status Annotate(const absl::Status& status, std::string_view context);
 #define TWI_STATUS_CONCAT_INNER_(a, b) a##b
 #define TWI_STATUS_CONCAT_(a, b) TWI_STATUS_CONCAT_INNER_(a, b)
 
-#define TWI_RETURN_IF_ERROR(expr)                                     \
-  do {                                                                \
-    ::absl::Status twi_status_ = (expr);                              \
-    if (!twi_status_.ok()) return twi_status_;                        \
+#define TWI_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status twi_status_ = (expr);       \
+    if (!twi_status_.ok()) return twi_status_; \
   } while (0)
 
 #define TWI_ASSIGN_OR_RETURN(lhs, expr) \
   TWI_ASSIGN_OR_RETURN_IMPL_(TWI_STATUS_CONCAT_(twi_statusor_, __LINE__), lhs, expr)
 
-#define TWI_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                               \
+#define TWI_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)    \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()

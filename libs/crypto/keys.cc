@@ -92,7 +92,8 @@ absl::StatusOr<Bytes> ReadPemBlock(std::string_view pem, std::string_view expect
 // `secret` selects a memory BIO that wipes its buffer when freed.
 std::string ToPemBlock(std::string_view label, ByteView der, bool secret = false) {
   UniqueBio bio(BIO_new(secret ? BIO_s_secmem() : BIO_s_mem()));
-  PEM_write_bio(bio.get(), std::string(label).c_str(), "", der.data(), static_cast<long>(der.size()));
+  PEM_write_bio(bio.get(), std::string(label).c_str(), "", der.data(),
+                static_cast<long>(der.size()));
   return internal::BioContents(bio.get());
 }
 
@@ -154,8 +155,8 @@ absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(ByteView der) {
   // DER is canonical: re-encoding must reproduce the input exactly.
   unsigned char* reencoded = nullptr;
   const int len = i2d_PUBKEY(pkey.get(), &reencoded);
-  const bool canonical = len == static_cast<int>(der.size()) &&
-                         memcmp(reencoded, der.data(), der.size()) == 0;
+  const bool canonical =
+      len == static_cast<int>(der.size()) && memcmp(reencoded, der.data(), der.size()) == 0;
   OPENSSL_free(reencoded);
   if (!canonical) return Error(Reason::kKeyInvalid, "non-canonical SubjectPublicKeyInfo encoding");
   TWI_ASSIGN_OR_RETURN(KeyType type, TypeOf(pkey.get()));
@@ -200,7 +201,8 @@ absl::StatusOr<PublicKey> PublicKey::FromEcCoordinates(KeyType curve, ByteView x
 
 absl::StatusOr<PublicKey> PublicKey::FromEd25519(ByteView raw) {
   if (raw.size() != 32) return Error(Reason::kKeyInvalid, "Ed25519 key must be 32 bytes");
-  UniqueEvpPkey pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw.data(), raw.size()));
+  UniqueEvpPkey pkey(
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw.data(), raw.size()));
   if (!pkey) return OpenSslError(Reason::kKeyInvalid, "invalid Ed25519 key");
   return PublicKey(Share(pkey.release()), KeyType::kEd25519);
 }

@@ -33,7 +33,8 @@ using UniqueEcdsaSig = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_f
 using UniqueX509 = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using UniqueX509Req = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
 using UniqueX509Store = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using UniqueX509StoreCtx = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
+using UniqueX509StoreCtx =
+    std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
 using UniqueX509Name = std::unique_ptr<X509_NAME, Deleter<X509_NAME, X509_NAME_free>>;
 using UniqueX509Extension =
     std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION, X509_EXTENSION_free>>;

@@ -68,8 +68,8 @@ class SoftwareSigner final : public Signer {
 
   absl::StatusOr<Bytes> Sign(ByteView data) const override {
     UniqueEvpMdCtx ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, DigestFor(algorithm_), nullptr,
-                                   key_.evp()) != 1) {
+    if (!ctx ||
+        EVP_DigestSignInit(ctx.get(), nullptr, DigestFor(algorithm_), nullptr, key_.evp()) != 1) {
       return OpenSslError(Reason::kCryptoFailure, "EVP_DigestSignInit");
     }
     size_t len = 0;
@@ -150,11 +150,13 @@ absl::Status VerifySignature(const PublicKey& key, SignatureAlgorithm algorithm,
   }
   UniqueEvpMdCtx ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, DigestFor(algorithm), nullptr, key.evp()) != 1) {
+  if (!ctx ||
+      EVP_DigestVerifyInit(ctx.get(), &pctx, DigestFor(algorithm), nullptr, key.evp()) != 1) {
     return OpenSslError(Reason::kCryptoFailure, "EVP_DigestVerifyInit");
   }
   TWI_RETURN_IF_ERROR(ConfigurePadding(pctx, algorithm));
-  const int rc = EVP_DigestVerify(ctx.get(), to_check.data(), to_check.size(), data.data(), data.size());
+  const int rc =
+      EVP_DigestVerify(ctx.get(), to_check.data(), to_check.size(), data.data(), data.size());
   if (rc != 1) {
     internal::ClearOpenSslErrors();
     return Error(Reason::kSignatureInvalid, "signature does not verify");

@@ -58,9 +58,9 @@ TEST(SignatureTest, KeyAlgorithmMismatchIsRefused) {
   ASSERT_OK_AND_ASSIGN(PrivateKey p256, PrivateKey::Generate(KeyType::kEcP256));
   EXPECT_THAT(NewSoftwareSigner(p256, SignatureAlgorithm::kEcdsaP384Sha384),
               HasReason(Reason::kUnsupportedAlgorithm));
-  EXPECT_THAT(VerifySignature(p256.public_key(), SignatureAlgorithm::kEd25519, ToBytes("x"),
-                              Bytes(64)),
-              HasReason(Reason::kUnsupportedAlgorithm));
+  EXPECT_THAT(
+      VerifySignature(p256.public_key(), SignatureAlgorithm::kEd25519, ToBytes("x"), Bytes(64)),
+      HasReason(Reason::kUnsupportedAlgorithm));
   ASSERT_OK_AND_ASSIGN(PrivateKey rsa, PrivateKey::Generate(KeyType::kRsa));
   EXPECT_THAT(NewSoftwareSigner(rsa, SignatureAlgorithm::kRsaPkcs1Sha256),
               HasReason(Reason::kUnsupportedAlgorithm));
@@ -73,9 +73,9 @@ TEST(SignatureTest, EcdsaP256KnownAnswer) {
       PublicKey::FromEcCoordinates(
           KeyType::kEcP256, Hex("60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6"),
           Hex("7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299")));
-  const Bytes sig = Hex(
-      "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716"
-      "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8");
+  const Bytes sig =
+      Hex("efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716"
+          "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8");
   EXPECT_OK(VerifySignature(key, SignatureAlgorithm::kEcdsaP256Sha256, ToBytes("sample"), sig));
   EXPECT_THAT(VerifySignature(key, SignatureAlgorithm::kEcdsaP256Sha256, ToBytes("test"), sig),
               HasReason(Reason::kSignatureInvalid));
@@ -83,12 +83,12 @@ TEST(SignatureTest, EcdsaP256KnownAnswer) {
 
 // RFC 8032 §7.1 TEST 1: empty message.
 TEST(SignatureTest, Ed25519KnownAnswer) {
-  ASSERT_OK_AND_ASSIGN(PublicKey key,
-                       PublicKey::FromEd25519(Hex(
-                           "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")));
-  const Bytes sig = Hex(
-      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
-      "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+  ASSERT_OK_AND_ASSIGN(
+      PublicKey key, PublicKey::FromEd25519(
+                         Hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")));
+  const Bytes sig =
+      Hex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+          "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
   EXPECT_OK(VerifySignature(key, SignatureAlgorithm::kEd25519, Bytes(), sig));
 }
 
@@ -125,9 +125,9 @@ TEST(SignatureTest, RsaPkcs1AndPssVerification) {
 }
 
 TEST(SignatureTest, EcdsaEncodingConversions) {
-  const Bytes raw = Hex(
-      "00000000000000000000000000000000000000000000000000000000000000ff"
-      "0000000000000000000000000000000000000000000000000000000000000001");
+  const Bytes raw =
+      Hex("00000000000000000000000000000000000000000000000000000000000000ff"
+          "0000000000000000000000000000000000000000000000000000000000000001");
   ASSERT_OK_AND_ASSIGN(Bytes der, EcdsaRawToDer(raw));
   ASSERT_OK_AND_ASSIGN(Bytes back, EcdsaDerToRaw(der, 32));
   EXPECT_EQ(back, raw);

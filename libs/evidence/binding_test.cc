@@ -39,7 +39,10 @@ TEST(BindingTest, EveryInputChangesTheDigest) {
   EXPECT_NE(base, ComputeBinding({BindingPurpose::kCredentialKey, nonce, kJkt, exporter2}));
   // Length prefixes keep field boundaries unambiguous: moving a byte between fields differs.
   Bytes shorter(nonce.begin(), nonce.end() - 1);
-  EXPECT_NE(ComputeBinding({BindingPurpose::kCredentialKey, shorter, "\x1f" "abc", exporter}),
+  EXPECT_NE(ComputeBinding({BindingPurpose::kCredentialKey, shorter,
+                            "\x1f"
+                            "abc",
+                            exporter}),
             ComputeBinding({BindingPurpose::kCredentialKey, nonce, "abc", exporter}));
 }
 

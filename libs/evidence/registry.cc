@@ -1,7 +1,6 @@
-#include "libs/evidence/evidence.h"
-
 #include "absl/strings/str_format.h"
 #include "libs/core/status.h"
+#include "libs/evidence/evidence.h"
 
 namespace twi::evidence {
 
@@ -32,8 +31,9 @@ absl::StatusOr<const EvidenceVerifier*> EvidenceRegistry::Find(std::string_view 
     }
     return v.get();
   }
-  return Error(Reason::kTeeNotAllowed,
-               absl::StrFormat("evidence of TEE kind \"%s\" is not accepted by this verifier", tee));
+  return Error(
+      Reason::kTeeNotAllowed,
+      absl::StrFormat("evidence of TEE kind \"%s\" is not accepted by this verifier", tee));
 }
 
 std::vector<std::string> EvidenceRegistry::tees() const {

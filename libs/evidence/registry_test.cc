@@ -29,8 +29,10 @@ TEST(EvidenceRegistryTest, UnknownKindDuplicateAndWrongMediaType) {
   EvidenceRegistry dev(/*allow_insecure=*/true);
   ASSERT_OK(dev.Register(NewSample()));
   EXPECT_THAT(dev.Register(NewSample()), HasReason(Reason::kConfigInvalid));
-  EXPECT_THAT(dev.Find("tdx", "application/vnd.intel.tdx-quote"), HasReason(Reason::kTeeNotAllowed));
-  EXPECT_THAT(dev.Find("sample", "application/octet-stream"), HasReason(Reason::kEvidenceMalformed));
+  EXPECT_THAT(dev.Find("tdx", "application/vnd.intel.tdx-quote"),
+              HasReason(Reason::kTeeNotAllowed));
+  EXPECT_THAT(dev.Find("sample", "application/octet-stream"),
+              HasReason(Reason::kEvidenceMalformed));
 }
 
 }  // namespace

@@ -15,7 +15,9 @@ uint32_t ReadU32(ByteView b, size_t off) {
          static_cast<uint32_t>(b[off + 2]) << 16 | static_cast<uint32_t>(b[off + 3]) << 24;
 }
 
-Bytes Slice(ByteView b, size_t off, size_t len) { return Bytes(b.begin() + off, b.begin() + off + len); }
+Bytes Slice(ByteView b, size_t off, size_t len) {
+  return Bytes(b.begin() + off, b.begin() + off + len);
+}
 
 void PutU16(Bytes& out, size_t off, uint16_t v) {
   out[off] = static_cast<uint8_t>(v);
@@ -30,8 +32,9 @@ void PutU32(Bytes& out, size_t off, uint32_t v) {
 
 absl::StatusOr<SampleReport> ParseSampleReport(ByteView bytes) {
   if (bytes.size() != kReportSize) {
-    return Error(Reason::kEvidenceMalformed,
-                 absl::StrFormat("sample report must be %d bytes, got %d", kReportSize, bytes.size()));
+    return Error(
+        Reason::kEvidenceMalformed,
+        absl::StrFormat("sample report must be %d bytes, got %d", kReportSize, bytes.size()));
   }
   if (!std::equal(kMagic.begin(), kMagic.end(), bytes.begin() + kOffsetMagic)) {
     return Error(Reason::kEvidenceMalformed, "sample report magic mismatch");
@@ -68,8 +71,10 @@ absl::StatusOr<Bytes> EncodeSignedPart(const SampleReport& report) {
   PutU32(out, kOffsetSvn, report.svn);
   std::copy(report.platform_id.begin(), report.platform_id.end(), out.begin() + kOffsetPlatformId);
   std::copy(report.report_data.begin(), report.report_data.end(), out.begin() + kOffsetReportData);
-  std::copy(report.image_digest.begin(), report.image_digest.end(), out.begin() + kOffsetImageDigest);
-  std::copy(report.agent_digest.begin(), report.agent_digest.end(), out.begin() + kOffsetAgentDigest);
+  std::copy(report.image_digest.begin(), report.image_digest.end(),
+            out.begin() + kOffsetImageDigest);
+  std::copy(report.agent_digest.begin(), report.agent_digest.end(),
+            out.begin() + kOffsetAgentDigest);
   return out;
 }
 

@@ -57,7 +57,8 @@ TEST_F(SampleTeeTest, RoundTripYieldsNormalizedClaims) {
 
 TEST_F(SampleTeeTest, DebugFlagIsReported) {
   measurements_.debug = true;
-  ASSERT_OK_AND_ASSIGN(Claims claims, verifier_->Verify(Attest(platform_, measurements_), absl::Now()));
+  ASSERT_OK_AND_ASSIGN(Claims claims,
+                       verifier_->Verify(Attest(platform_, measurements_), absl::Now()));
   EXPECT_EQ(claims.debug, true);
 }
 

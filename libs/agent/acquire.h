@@ -1,0 +1,83 @@
+// Workload-side credential acquisition (architecture §2): the Credential Key is generated here
+// and never leaves; evidence binds its thumbprint, the Verifier's nonce and the TLS exporter
+// of the connection that carries the evidence.
+//
+//   Mechanism A: challenge -> attest(evidence + CSR) -> EAR + credentials   (one round trip
+//                after the challenge; the Verifier asks the CA)
+//   Mechanism B: challenge -> attest(evidence) -> EAR; then EAR + CSR -> CA -> credentials
+//
+// Transports are interfaces so the flows are tested without a network and run over HTTPS in
+// production (https_transport.h).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "libs/crypto/keys.h"
+#include "libs/crypto/signature.h"
+#include "libs/evidence/evidence.h"
+#include "libs/issuer/credential_api.h"
+#include "libs/jose/jwk.h"
+#include "libs/verifier/attestation_api.h"
+
+namespace twi::agent {
+
+// One connection to the Verifier: the exporter must be that of the connection Attest uses.
+class VerifierTransport {
+ public:
+  virtual ~VerifierTransport() = default;
+  virtual absl::StatusOr<verifier::Challenge> NewChallenge() = 0;
+  virtual absl::StatusOr<Bytes> TlsExporter() = 0;
+  virtual absl::StatusOr<verifier::AttestationResponse> Attest(
+      const verifier::AttestationRequest& request) = 0;
+};
+
+class CaTransport {
+ public:
+  virtual ~CaTransport() = default;
+  virtual absl::StatusOr<issuer::IssuedCredentials> RequestCredentials(
+      const issuer::CredentialRequest& request) = 0;
+};
+
+struct CredentialKey {
+  crypto::PrivateKey private_key;
+  std::unique_ptr<crypto::Signer> signer;
+  jose::Jwk jwk;
+  std::string thumbprint;
+};
+
+// A fresh key for one credential (WIMSE: a new key per credential).
+absl::StatusOr<CredentialKey> NewCredentialKey(crypto::KeyType type = crypto::KeyType::kEcP256);
+
+struct AcquireOptions {
+  std::vector<std::string> formats;  // empty: all the workload is entitled to
+  crypto::KeyType key_type = crypto::KeyType::kEcP256;
+};
+
+struct Acquired {
+  std::string mechanism;
+  std::string ear;
+  issuer::IssuedCredentials credentials;
+  CredentialKey key;
+};
+
+// Builds the attest request: report data = binding(nonce, key thumbprint, exporter).
+// `with_csr` makes it a mechanism-A request.
+absl::StatusOr<verifier::AttestationRequest> BuildAttestationRequest(
+    evidence::Attester& attester, const CredentialKey& key, ByteView nonce, ByteView tls_exporter,
+    bool with_csr, const std::vector<std::string>& formats);
+
+absl::StatusOr<Acquired> AcquireWithMechanismA(VerifierTransport& verifier,
+                                               evidence::Attester& attester,
+                                               const AcquireOptions& options);
+absl::StatusOr<Acquired> AcquireWithMechanismB(VerifierTransport& verifier, CaTransport& ca,
+                                               evidence::Attester& attester,
+                                               const AcquireOptions& options);
+
+// Writes svid.pem (leaf then intermediates), svid.key (PKCS#8, mode 0600), bundle.pem,
+// bundle.jwks, wit.jwt and ear.jwt into `dir` (created 0700 if missing), each atomically.
+absl::Status WriteArtifacts(const Acquired& acquired, const std::string& dir);
+
+}  // namespace twi::agent

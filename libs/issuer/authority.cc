@@ -1,0 +1,200 @@
+#include "libs/issuer/authority.h"
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+#include "libs/crypto/digest.h"
+#include "libs/crypto/random.h"
+#include "libs/ear/ear.h"
+#include "libs/issuer/wit.h"
+#include "libs/spiffe/spiffe_id.h"
+#include "libs/x509/csr.h"
+#include "libs/x509/issue.h"
+
+namespace twi::issuer {
+namespace {
+
+bool Contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The tiers an issuance policy accepts: affirming always, warning only if the policy says so.
+// "none" means nothing was established and is never enough.
+bool TierAccepted(policy::Tier tier, policy::Tier minimum) {
+  if (tier == policy::Tier::kAffirming) return true;
+  return tier == policy::Tier::kWarning && minimum == policy::Tier::kWarning;
+}
+
+absl::Status CheckEarAcceptable(const ear::Ear& result, const policy::IssuancePolicy& policy) {
+  if (!result.workload.has_value() || !result.workload->bound_key.has_value()) {
+    return Error(Reason::kEarInvalid, "EAR carries no twi_workload result with a bound key");
+  }
+  if (result.workload->binding_purpose != "credential-key") {
+    return Error(Reason::kKeyMismatch, "EAR binds an encryption key, not a credential key");
+  }
+  if (!TierAccepted(result.status, policy.minimum_status)) {
+    return Error(
+        Reason::kTierInsufficient,
+        absl::StrFormat("EAR status \"%s\" is below the required \"%s\"",
+                        policy::TierName(result.status), policy::TierName(policy.minimum_status)));
+  }
+  for (const auto& [label, appraisal] : result.submods) {
+    if (!TierAccepted(appraisal.status, policy.minimum_status)) {
+      return Error(Reason::kTierInsufficient, absl::StrFormat("submod \"%s\" is \"%s\"", label,
+                                                              policy::TierName(appraisal.status)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ResolveFormats(const CredentialRequest& request,
+                                                        const ear::WorkloadResult& workload,
+                                                        const policy::IssuancePolicy& policy) {
+  std::vector<std::string> formats = request.formats.empty() ? workload.formats : request.formats;
+  if (formats.empty()) return Error(Reason::kFormatNotAllowed, "no credential format requested");
+  for (const auto& f : formats) {
+    if (!Contains(workload.formats, f)) {
+      return Error(Reason::kFormatNotAllowed,
+                   absl::StrFormat("workload is not entitled to format \"%s\"", f));
+    }
+    if (policy.formats.find(f) == policy.formats.end()) {
+      return Error(Reason::kFormatNotAllowed,
+                   absl::StrFormat("issuance policy does not allow format \"%s\"", f));
+    }
+  }
+  return formats;
+}
+
+std::string RandomId() { return Base64UrlEncode(crypto::RandomBytes(16)); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<CredentialAuthority>> CredentialAuthority::Create(
+    AuthorityConfig config, storage::IssuanceLedger* ledger, const Clock* clock) {
+  if (config.issuing_chain.empty() || !config.x509_signer || !config.wit_signer) {
+    return Error(Reason::kConfigInvalid, "CA needs an issuing certificate and signing keys");
+  }
+  if (!config.issuing_chain[0].public_key().Equals(config.x509_signer->public_key())) {
+    return Error(Reason::kConfigInvalid, "CA signing key does not match the issuing certificate");
+  }
+  TWI_RETURN_IF_ERROR(spiffe::ValidateTrustDomain(config.trust_domain));
+  // Only keys the policy names by thumbprint are trusted, whatever else the key file holds.
+  jose::Jwks trusted;
+  for (const auto& jwk : config.verifier_keys.keys()) {
+    const std::string jkt = jwk.Thumbprint();
+    for (const auto& v : config.policy.trusted_verifiers) {
+      if (v.jwk_thumbprint == jkt) {
+        jose::Jwk with_kid = jwk;
+        if (!with_kid.kid().has_value()) with_kid.set_kid(jkt);
+        trusted.Add(with_kid);
+      }
+    }
+  }
+  if (trusted.keys().empty()) {
+    return Error(Reason::kConfigInvalid, "no key of a trusted verifier is configured");
+  }
+  jose::Jwk wit_jwk = jose::Jwk::FromPublicKey(config.wit_signer->public_key());
+  std::string wit_kid = wit_jwk.Thumbprint();
+  return std::unique_ptr<CredentialAuthority>(new CredentialAuthority(
+      std::move(config), std::move(trusted), ledger, clock, std::move(wit_kid)));
+}
+
+absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialRequest& request) {
+  const absl::Time now = clock_->Now();
+  // 1. Proof of possession of the credential key.
+  TWI_ASSIGN_OR_RETURN(x509::CertificateRequest csr,
+                       x509::CertificateRequest::FromPem(request.csr_pem));
+  TWI_RETURN_IF_ERROR(csr.VerifyProofOfPossession());
+
+  // 2. The attestation result: trusted verifier, fresh, good enough, for this key.
+  ear::VerifyOptions ear_options;
+  ear_options.max_age = config_.policy.max_ear_age;
+  TWI_ASSIGN_OR_RETURN(ear::Ear result, ear::Verify(request.ear, trusted_, now, ear_options));
+  TWI_RETURN_IF_ERROR(CheckEarAcceptable(result, config_.policy));
+  const ear::WorkloadResult& workload = *result.workload;
+  const jose::Jwk csr_jwk = jose::Jwk::FromPublicKey(csr.public_key());
+  if (csr_jwk.Thumbprint() != workload.bound_key_thumbprint) {
+    return Error(Reason::kKeyMismatch, "the CSR key is not the key the attestation evidence bound");
+  }
+
+  // 3. Identity and entitlement.
+  TWI_ASSIGN_OR_RETURN(spiffe::SpiffeId id, spiffe::SpiffeId::Parse(workload.identifier));
+  if (id.trust_domain() != config_.trust_domain || id.is_root()) {
+    return Error(Reason::kIdentityNotAllowed,
+                 absl::StrFormat("identifier %s is outside trust domain %s", id.ToString(),
+                                 config_.trust_domain));
+  }
+  TWI_ASSIGN_OR_RETURN(std::vector<std::string> formats,
+                       ResolveFormats(request, workload, config_.policy));
+
+  // 4. Issue in memory.
+  IssuedCredentials out;
+  out.spiffe_id = id.ToString();
+  out.ear_digest = crypto::Sha256Id(AsBytes(request.ear));
+  out.bundle_pem = config_.bundle.ToPem();
+  out.bundle_jwks = config_.bundle.ToSpiffeJwks();
+  std::vector<storage::IssuanceRecord> records;
+  auto record = [&](std::string credential_id, std::string_view format, ByteView credential,
+                    absl::Time not_before, absl::Time not_after) {
+    storage::IssuanceRecord r;
+    r.credential_id = std::move(credential_id);
+    r.format = std::string(format);
+    r.subject = out.spiffe_id;
+    r.workload = workload.workload;
+    r.key_thumbprint = workload.bound_key_thumbprint;
+    r.mechanism = request.mechanism.empty() ? "B" : request.mechanism;
+    r.ear_digest = out.ear_digest;
+    r.credential_digest = crypto::Sha256Id(credential);
+    r.issued_at = now;
+    r.not_before = not_before;
+    r.not_after = not_after;
+    records.push_back(std::move(r));
+  };
+
+  if (Contains(formats, kFormatX509Svid)) {
+    const absl::Duration ttl = std::min(
+        workload.x509_svid_ttl, config_.policy.formats.at(std::string(kFormatX509Svid)).max_ttl);
+    TWI_ASSIGN_OR_RETURN(x509::CertificateTemplate tmpl,
+                         x509::X509SvidTemplate(id, csr.public_key(), now, ttl, config_.backdate));
+    TWI_ASSIGN_OR_RETURN(
+        x509::Certificate leaf,
+        x509::IssueCertificate(tmpl, &config_.issuing_chain[0], *config_.x509_signer));
+    std::vector<x509::Certificate> chain = {leaf};
+    chain.insert(chain.end(), config_.issuing_chain.begin(), config_.issuing_chain.end());
+    out.x509_svid_pem = x509::ChainToPem(chain);
+    out.x509_serial = leaf.SerialHex();
+    out.x509_not_after = leaf.not_after();
+    record("x509:" + out.x509_serial, kFormatX509Svid, leaf.ToDer(), leaf.not_before(),
+           leaf.not_after());
+  }
+  if (Contains(formats, kFormatWit)) {
+    const absl::Duration ttl =
+        std::min(workload.wit_ttl, config_.policy.formats.at(std::string(kFormatWit)).max_ttl);
+    WitParams wit{.issuer = "spiffe://" + config_.trust_domain,
+                  .subject = out.spiffe_id,
+                  .jti = RandomId(),
+                  .issued_at = now,
+                  .expires_at = now + ttl,
+                  .confirmation_key = *workload.bound_key,
+                  .extra_claims = Json::object()};
+    if (!workload.claims.empty()) wit.extra_claims["twi_claims"] = workload.claims;
+    TWI_ASSIGN_OR_RETURN(out.wit, SignWit(wit, *config_.wit_signer, wit_kid_));
+    out.wit_jti = wit.jti;
+    out.wit_expires_at = wit.expires_at;
+    record("wit:" + wit.jti, kFormatWit, AsBytes(out.wit), now, wit.expires_at);
+  }
+
+  // 5. Durable record first; only then does anything leave the CA.
+  if (absl::Status s = ledger_->Append(records); !s.ok()) {
+    LogError("ca",
+             absl::StrFormat("ledger append failed, nothing issued: %s", std::string(s.message())));
+    return Error(Reason::kStorageError, "issuance ledger unavailable; retry later");
+  }
+  LogInfo("ca", absl::StrFormat("issued %s to %s (workload %s, release %s, mechanism %s, ear %s)",
+                                absl::StrJoin(formats, ","), out.spiffe_id, workload.workload,
+                                workload.release, records.front().mechanism, out.ear_digest));
+  return out;
+}
+
+}  // namespace twi::issuer

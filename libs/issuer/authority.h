@@ -1,0 +1,69 @@
+// The Credential Authority role: issues X509-SVIDs and WITs, and only from an EAR its own
+// issuance policy accepts (trusted verifier key, fresh, good enough tier), for the very key the
+// evidence bound (CSR proof of possession + thumbprint match). Every issuance is appended to
+// the ledger before anything is returned: no ledger entry, no credential.
+//
+// Not here: HTTP (services/ca_service), key custody (Signers come from outside).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "libs/core/clock.h"
+#include "libs/crypto/signature.h"
+#include "libs/issuer/bundle.h"
+#include "libs/issuer/credential_api.h"
+#include "libs/jose/jwk.h"
+#include "libs/policy/issuance_policy.h"
+#include "libs/storage/issuance_ledger.h"
+#include "libs/x509/certificate.h"
+
+namespace twi::issuer {
+
+struct AuthorityConfig {
+  std::string trust_domain;
+  // The issuing CA certificate and the intermediates above it (not the root); SVID chains are
+  // leaf + these.
+  std::vector<x509::Certificate> issuing_chain;
+  std::unique_ptr<crypto::Signer> x509_signer;  // key of issuing_chain[0]
+  std::unique_ptr<crypto::Signer> wit_signer;
+  TrustBundle bundle;  // roots + WIT keys, published as-is
+  policy::IssuancePolicy policy;
+  // Keys whose RFC 7638 thumbprints the issuance policy lists; others are ignored.
+  jose::Jwks verifier_keys;
+  absl::Duration backdate = absl::Seconds(10);
+};
+
+class CredentialAuthority final : public CredentialIssuer {
+ public:
+  // kConfigInvalid if the configuration is inconsistent (no issuing chain, signer not matching
+  // the issuing certificate, no trusted verifier key found for the policy's thumbprints).
+  static absl::StatusOr<std::unique_ptr<CredentialAuthority>> Create(
+      AuthorityConfig config, storage::IssuanceLedger* ledger, const Clock* clock);
+
+  // Thread-safe. Reasons: kCsrInvalid, kCsrSignatureInvalid, kEarUntrustedKey, kEarExpired,
+  // kEarTooOld, kEarInvalid, kTierInsufficient, kKeyMismatch, kIdentityNotAllowed,
+  // kFormatNotAllowed, kStorageError (retryable; nothing was issued).
+  absl::StatusOr<IssuedCredentials> Issue(const CredentialRequest& request) override;
+
+  const TrustBundle& bundle() const { return config_.bundle; }
+  const std::string& policy_id() const { return config_.policy.id; }
+
+ private:
+  CredentialAuthority(AuthorityConfig config, jose::Jwks trusted, storage::IssuanceLedger* ledger,
+                      const Clock* clock, std::string wit_kid)
+      : config_(std::move(config)),
+        trusted_(std::move(trusted)),
+        ledger_(ledger),
+        clock_(clock),
+        wit_kid_(std::move(wit_kid)) {}
+
+  AuthorityConfig config_;
+  jose::Jwks trusted_;
+  storage::IssuanceLedger* ledger_;
+  const Clock* clock_;
+  std::string wit_kid_;
+};
+
+}  // namespace twi::issuer

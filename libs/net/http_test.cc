@@ -1,0 +1,48 @@
+#include "libs/net/http.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace twi::net {
+namespace {
+
+TEST(HttpRequestTest, HeaderReturnsFirstMatchIgnoringCase) {
+  HttpRequest request;
+  request.headers = {{"content-type", "application/json"}, {"x-a", "1"}, {"x-a", "2"}};
+  EXPECT_EQ(request.Header("x-a"), "1");
+  EXPECT_EQ(request.Header("Content-Type"), "application/json");
+  EXPECT_EQ(request.Header("x-missing"), std::nullopt);
+}
+
+TEST(HttpResponseTest, HeaderLooksUpHandlerSetNamesCaseInsensitively) {
+  HttpResponse response;
+  response.headers = {{"Allow", "GET"}};
+  EXPECT_EQ(response.Header("allow"), "GET");
+  EXPECT_EQ(response.Header("location"), std::nullopt);
+}
+
+TEST(HttpResponseTest, JsonSerializesBody) {
+  const HttpResponse response = HttpResponse::Json(201, Json{{"a", 1}});
+  EXPECT_EQ(response.status, 201);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(response.body, R"({"a":1})");
+}
+
+TEST(HttpResponseTest, TextKeepsContentType) {
+  const HttpResponse response = HttpResponse::Text(200, "text/plain", "hi");
+  EXPECT_EQ(response.content_type, "text/plain");
+  EXPECT_EQ(response.body, "hi");
+}
+
+TEST(HasMediaTypeTest, IgnoresParametersCaseAndSpace) {
+  EXPECT_TRUE(HasMediaType("application/json", "application/json"));
+  EXPECT_TRUE(HasMediaType("Application/JSON; charset=utf-8", "application/json"));
+  EXPECT_TRUE(HasMediaType("  application/json ;charset=utf-8", "application/json"));
+  EXPECT_FALSE(HasMediaType("application/jsonx", "application/json"));
+  EXPECT_FALSE(HasMediaType("text/plain", "application/json"));
+  EXPECT_FALSE(HasMediaType("", "application/json"));
+  EXPECT_FALSE(HasMediaType("application/problem+json", "application/json"));
+}
+
+}  // namespace
+}  // namespace twi::net

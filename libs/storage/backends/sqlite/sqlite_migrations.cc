@@ -1,0 +1,50 @@
+#include "libs/storage/backends/sqlite/sqlite_migrations.h"
+
+#include <iterator>
+
+namespace twi::storage {
+namespace {
+
+// Times are INTEGER microseconds since the Unix epoch throughout.
+constexpr SqliteMigration kMigrations[] = {
+    {1, "nonce store",
+     R"sql(
+CREATE TABLE nonces (
+  -- SHA-256 of the nonce, never the nonce itself (see libs/storage/nonce_store.h).
+  nonce_hash BLOB PRIMARY KEY NOT NULL CHECK (length(nonce_hash) = 32),
+  expires_at_us INTEGER NOT NULL,
+  -- Consume attempts; exactly the one that moved this from 0 to 1 may succeed.
+  consume_attempts INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX nonces_by_expiry ON nonces (expires_at_us);
+)sql"},
+    {2, "issuance ledger",
+     R"sql(
+CREATE TABLE issuances (
+  -- Append order, to order ties in issued_at. Rows are never deleted, so the rowid (max + 1)
+  -- only grows; AUTOINCREMENT would cost an extra page write per append for nothing.
+  seq INTEGER PRIMARY KEY,
+  credential_id TEXT NOT NULL UNIQUE CHECK (credential_id <> ''),
+  format TEXT NOT NULL CHECK (format <> ''),
+  subject TEXT NOT NULL CHECK (subject <> ''),
+  workload TEXT NOT NULL CHECK (workload <> ''),
+  key_thumbprint TEXT NOT NULL CHECK (key_thumbprint <> ''),
+  mechanism TEXT NOT NULL CHECK (mechanism <> ''),
+  ear_digest TEXT NOT NULL CHECK (ear_digest <> ''),
+  credential_digest TEXT NOT NULL CHECK (credential_digest <> ''),
+  issued_at_us INTEGER NOT NULL,
+  not_before_us INTEGER NOT NULL,
+  not_after_us INTEGER NOT NULL
+);
+CREATE INDEX issuances_by_time ON issuances (issued_at_us DESC, seq DESC);
+CREATE INDEX issuances_by_subject ON issuances (subject, issued_at_us DESC, seq DESC);
+)sql"},
+};
+
+}  // namespace
+
+absl::Span<const SqliteMigration> SqliteMigrations() { return kMigrations; }
+
+int LatestSqliteSchemaVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+}  // namespace twi::storage

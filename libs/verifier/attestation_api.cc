@@ -1,0 +1,96 @@
+#include "libs/verifier/attestation_api.h"
+
+#include "absl/strings/str_format.h"
+#include "libs/core/status.h"
+
+namespace twi::verifier {
+namespace {
+
+absl::StatusOr<Bytes> GetBase64Url(const Json& json, std::string_view field, size_t max) {
+  TWI_ASSIGN_OR_RETURN(std::string text, GetString(json, field));
+  if (text.size() > (max * 4 + 2) / 3) {
+    return Error(Reason::kRequestInvalid, absl::StrFormat("field \"%s\" is too large", field));
+  }
+  auto bytes = Base64UrlDecode(text);
+  if (!bytes.ok()) {
+    return Error(Reason::kEncodingInvalid, absl::StrFormat("field \"%s\" is not base64url", field));
+  }
+  return std::move(bytes).value();
+}
+
+}  // namespace
+
+Json ToJson(const Challenge& challenge) {
+  return {{"nonce", Base64UrlEncode(challenge.nonce)},
+          {"expires_at", absl::ToUnixSeconds(challenge.expires_at)}};
+}
+
+absl::StatusOr<Challenge> ChallengeFromJson(const Json& json) {
+  Challenge c;
+  TWI_ASSIGN_OR_RETURN(c.nonce, GetBase64Url(json, "nonce", kMaxNonceSize));
+  TWI_ASSIGN_OR_RETURN(int64_t expires, GetInt(json, "expires_at"));
+  c.expires_at = absl::FromUnixSeconds(expires);
+  return c;
+}
+
+Json ToJson(const AttestationRequest& request) {
+  Json evidence = Json::array();
+  for (const auto& item : request.evidence) {
+    evidence.push_back(
+        {{"tee", item.tee}, {"media_type", item.media_type}, {"data", Base64UrlEncode(item.data)}});
+  }
+  Json out = {
+      {"nonce", Base64UrlEncode(request.nonce)}, {"evidence", evidence}, {"key", request.key}};
+  if (!request.csr_pem.empty()) out["csr"] = request.csr_pem;
+  if (!request.formats.empty()) out["formats"] = request.formats;
+  return out;
+}
+
+absl::StatusOr<AttestationRequest> AttestationRequestFromJson(const Json& json) {
+  AttestationRequest request;
+  TWI_ASSIGN_OR_RETURN(request.nonce, GetBase64Url(json, "nonce", kMaxNonceSize));
+  TWI_ASSIGN_OR_RETURN(const Json* evidence, GetArray(json, "evidence"));
+  if (evidence->empty() || evidence->size() > kMaxEvidenceItems) {
+    return Error(Reason::kRequestInvalid,
+                 absl::StrFormat("\"evidence\" must hold 1 to %d items", kMaxEvidenceItems));
+  }
+  for (const auto& item : *evidence) {
+    evidence::EvidenceItem e;
+    TWI_ASSIGN_OR_RETURN(e.tee, GetString(item, "tee"));
+    TWI_ASSIGN_OR_RETURN(e.media_type, GetString(item, "media_type"));
+    TWI_ASSIGN_OR_RETURN(e.data, GetBase64Url(item, "data", kMaxEvidenceBytes));
+    request.evidence.push_back(std::move(e));
+  }
+  TWI_ASSIGN_OR_RETURN(const Json* key, GetObject(json, "key"));
+  request.key = *key;
+  if (json.contains("csr")) {
+    TWI_ASSIGN_OR_RETURN(request.csr_pem, GetString(json, "csr"));
+  }
+  if (auto it = json.find("formats"); it != json.end()) {
+    if (!it->is_array() || it->size() > 4) {
+      return Error(Reason::kRequestInvalid, "\"formats\" must be a short array of strings");
+    }
+    for (const auto& f : *it) {
+      if (!f.is_string()) return Error(Reason::kRequestInvalid, "format must be a string");
+      request.formats.push_back(f.get<std::string>());
+    }
+  }
+  return request;
+}
+
+Json ToJson(const AttestationResponse& response) {
+  Json out = {{"ear", response.ear}};
+  if (response.credentials.has_value()) out["credentials"] = issuer::ToJson(*response.credentials);
+  return out;
+}
+
+absl::StatusOr<AttestationResponse> AttestationResponseFromJson(const Json& json) {
+  AttestationResponse response;
+  TWI_ASSIGN_OR_RETURN(response.ear, GetString(json, "ear"));
+  if (auto it = json.find("credentials"); it != json.end()) {
+    TWI_ASSIGN_OR_RETURN(response.credentials, issuer::IssuedCredentialsFromJson(*it));
+  }
+  return response;
+}
+
+}  // namespace twi::verifier

@@ -1,0 +1,66 @@
+// The Verifier role: one-time nonces, evidence verification through the backend registry,
+// the binding check (report data = nonce + bound key + TLS exporter), appraisal against the
+// owner's reference values with the stable identity mapping, and an EAR signed by the
+// Verifier's key. For mechanism A it then asks the Credential Authority on the workload's
+// behalf and returns the credentials inside the attestation response.
+//
+// Not here: HTTP (services/verifier_service) and key custody (the EAR Signer comes from outside).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "libs/core/clock.h"
+#include "libs/crypto/signature.h"
+#include "libs/ear/ear.h"
+#include "libs/evidence/evidence.h"
+#include "libs/issuer/credential_api.h"
+#include "libs/policy/policy_set.h"
+#include "libs/storage/nonce_store.h"
+#include "libs/verifier/attestation_api.h"
+
+namespace twi::verifier {
+
+struct VerifierConfig {
+  absl::Duration nonce_ttl = absl::Minutes(2);
+  size_t nonce_size = 32;
+  ear::VerifierId verifier_id = {"twi", "twi-verifier"};
+};
+
+class Verifier {
+ public:
+  // Non-owning pointers must outlive the Verifier. `issuer` may be null: mechanism A is then
+  // refused with kFormatNotAllowed.
+  Verifier(VerifierConfig config, storage::NonceStore* nonces,
+           const evidence::EvidenceRegistry* registry, const policy::PolicySet* policies,
+           const crypto::Signer* ear_signer, issuer::CredentialIssuer* issuer, const Clock* clock);
+
+  // A fresh single-use nonce, stored before it is returned. kStorageError.
+  absl::StatusOr<Challenge> NewChallenge();
+
+  // Appraises `request` that arrived on a TLS connection whose RFC 9266 exporter is
+  // `tls_exporter`. The nonce is consumed first, so it is spent even if the evidence fails.
+  // Thread-safe. Reasons: kRequestInvalid, kKeyInvalid, kNonce{Unknown,Expired,Reused},
+  // kTeeNotAllowed, kEvidenceMalformed, kEvidenceSignatureInvalid, kBindingMismatch,
+  // kUnknownMeasurement, kUnknownAgent, kDebugForbidden, kSvnTooLow, and for mechanism A every
+  // reason of CredentialIssuer::Issue.
+  absl::StatusOr<AttestationResponse> Attest(const AttestationRequest& request,
+                                             ByteView tls_exporter);
+
+  // The JWKS relying parties and the CA use to verify this Verifier's EARs.
+  const jose::Jwks& keys() const { return keys_; }
+
+ private:
+  VerifierConfig config_;
+  storage::NonceStore* nonces_;
+  const evidence::EvidenceRegistry* registry_;
+  const policy::PolicySet* policies_;
+  const crypto::Signer* ear_signer_;
+  issuer::CredentialIssuer* issuer_;
+  const Clock* clock_;
+  std::string kid_;
+  jose::Jwks keys_;
+};
+
+}  // namespace twi::verifier

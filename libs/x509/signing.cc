@@ -1,0 +1,81 @@
+#include "libs/x509/signing.h"
+
+#include <openssl/objects.h>
+
+#include "libs/core/status.h"
+#include "libs/crypto/openssl_util.h"
+#include "libs/x509/der.h"
+
+namespace twi::x509::internal {
+namespace {
+
+using crypto::KeyType;
+using crypto::SignatureAlgorithm;
+
+bool IsEcdsa(SignatureAlgorithm algorithm) {
+  return algorithm == SignatureAlgorithm::kEcdsaP256Sha256 ||
+         algorithm == SignatureAlgorithm::kEcdsaP384Sha384;
+}
+
+}  // namespace
+
+absl::Status SetSignatureAlgorithm(SignatureAlgorithm algorithm, X509_ALGOR* algor) {
+  int nid = NID_undef;
+  switch (algorithm) {
+    case SignatureAlgorithm::kEcdsaP256Sha256:
+      nid = NID_ecdsa_with_SHA256;
+      break;
+    case SignatureAlgorithm::kEcdsaP384Sha384:
+      nid = NID_ecdsa_with_SHA384;
+      break;
+    case SignatureAlgorithm::kEd25519:
+      nid = NID_ED25519;
+      break;
+    case SignatureAlgorithm::kRsaPkcs1Sha256:
+    case SignatureAlgorithm::kRsaPssSha256:
+      return Error(Reason::kUnsupportedAlgorithm, "twi does not sign certificates with RSA");
+  }
+  if (X509_ALGOR_set0(algor, OBJ_nid2obj(nid), V_ASN1_UNDEF, nullptr) != 1) {
+    return crypto::internal::OpenSslError(Reason::kCryptoFailure, "X509_ALGOR_set0");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSignatureAlgorithm(const X509_ALGOR* algor, KeyType key_type) {
+  const ASN1_OBJECT* object = nullptr;
+  int parameter_type = V_ASN1_UNDEF;
+  X509_ALGOR_get0(&object, &parameter_type, nullptr, algor);
+  const int nid = OBJ_obj2nid(object);
+  const bool is_ec = key_type == KeyType::kEcP256 || key_type == KeyType::kEcP384;
+  const bool fits = (is_ec && (nid == NID_ecdsa_with_SHA256 || nid == NID_ecdsa_with_SHA384)) ||
+                    (key_type == KeyType::kEd25519 && nid == NID_ED25519);
+  if (!fits) {
+    return Error(Reason::kUnsupportedAlgorithm,
+                 "signature algorithm not accepted for this key (ECDSA with SHA-256/384 or "
+                 "Ed25519 only)");
+  }
+  // RFC 5758 §3.2 and RFC 8410 §3: the parameters field MUST be absent.
+  if (parameter_type != V_ASN1_UNDEF) {
+    return Error(Reason::kUnsupportedAlgorithm, "signature algorithm parameters must be absent");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Bytes> SignAndAssemble(ByteView tbs, const X509_ALGOR* algor,
+                                      const crypto::Signer& signer) {
+  TWI_ASSIGN_OR_RETURN(Bytes signature, signer.Sign(tbs));
+  if (IsEcdsa(signer.algorithm())) {
+    TWI_ASSIGN_OR_RETURN(signature, crypto::EcdsaRawToDer(signature));
+  }
+  unsigned char* algor_der = nullptr;
+  const int algor_len = i2d_X509_ALGOR(algor, &algor_der);
+  if (algor_len <= 0) {
+    return crypto::internal::OpenSslError(Reason::kCryptoFailure, "i2d_X509_ALGOR");
+  }
+  Bytes out = der::Sequence(
+      {tbs, ByteView(algor_der, static_cast<size_t>(algor_len)), der::BitString(signature)});
+  OPENSSL_free(algor_der);
+  return out;
+}
+
+}  // namespace twi::x509::internal
