@@ -54,5 +54,5 @@ function(twi_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
                        PROPERTIES LABELS "${ARG_LABELS}"
-                       ENVIRONMENT "TWI_BIN_DIR=${PROJECT_BINARY_DIR}/bin;TWI_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+                       ENVIRONMENT "TWI_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
 endfunction()

@@ -20,13 +20,17 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+std::string SourceDir() {
+  if (const char* env = std::getenv("TWI_SOURCE_DIR"); env != nullptr && *env != '\0') return env;
+  return TWI_SOURCE_DIR_DEFAULT;
+}
+
 std::string VectorsDir() {
   if (const char* env = std::getenv("TWI_VECTORS_DIR"); env != nullptr && *env != '\0') {
     return std::filesystem::is_directory(env) ? std::string(env) : std::string();
   }
-  std::string source = TWI_SOURCE_DIR_DEFAULT;
-  if (const char* env = std::getenv("TWI_SOURCE_DIR"); env != nullptr && *env != '\0') source = env;
-  std::filesystem::path candidate = std::filesystem::path(source) / ".." / "shared" / "vectors";
+  std::filesystem::path candidate =
+      std::filesystem::path(SourceDir()) / ".." / "shared" / "vectors";
   return std::filesystem::is_directory(candidate) ? candidate.lexically_normal().string()
                                                   : std::string();
 }

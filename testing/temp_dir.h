@@ -19,6 +19,9 @@ class TempDir {
   std::string path_;
 };
 
+// The repository's source tree: $TWI_SOURCE_DIR, else where this build was configured from.
+std::string SourceDir();
+
 // The folder of shared test vectors: $TWI_VECTORS_DIR, else ../shared/vectors next to the
 // source tree. Empty if absent (tests then GTEST_SKIP with a message).
 std::string VectorsDir();

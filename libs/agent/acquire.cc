@@ -68,7 +68,8 @@ absl::StatusOr<Acquired> AcquireWithMechanismA(VerifierTransport& verifier,
   return Acquired{"A", std::move(response.ear), std::move(*response.credentials), std::move(key)};
 }
 
-absl::StatusOr<Acquired> AcquireWithMechanismB(VerifierTransport& verifier, CaTransport& ca,
+absl::StatusOr<Acquired> AcquireWithMechanismB(VerifierTransport& verifier,
+                                               issuer::CredentialIssuer& ca,
                                                evidence::Attester& attester,
                                                const AcquireOptions& options) {
   TWI_ASSIGN_OR_RETURN(CredentialKey key, NewCredentialKey(options.key_type));
@@ -80,7 +81,7 @@ absl::StatusOr<Acquired> AcquireWithMechanismB(VerifierTransport& verifier, CaTr
   request.csr_pem = csr.ToPem();
   request.formats = options.formats;
   request.mechanism = "B";
-  TWI_ASSIGN_OR_RETURN(issuer::IssuedCredentials credentials, ca.RequestCredentials(request));
+  TWI_ASSIGN_OR_RETURN(issuer::IssuedCredentials credentials, ca.Issue(request));
   return Acquired{"B", std::move(response.ear), std::move(credentials), std::move(key)};
 }
 

@@ -7,7 +7,8 @@
 //   Mechanism B: challenge -> attest(evidence) -> EAR; then EAR + CSR -> CA -> credentials
 //
 // Transports are interfaces so the flows are tested without a network and run over HTTPS in
-// production (https_transport.h).
+// production (https_transport.h; the CA side is an issuer::CredentialIssuer, e.g.
+// issuer::HttpsCredentialIssuer).
 #pragma once
 
 #include <memory>
@@ -32,13 +33,6 @@ class VerifierTransport {
   virtual absl::StatusOr<Bytes> TlsExporter() = 0;
   virtual absl::StatusOr<verifier::AttestationResponse> Attest(
       const verifier::AttestationRequest& request) = 0;
-};
-
-class CaTransport {
- public:
-  virtual ~CaTransport() = default;
-  virtual absl::StatusOr<issuer::IssuedCredentials> RequestCredentials(
-      const issuer::CredentialRequest& request) = 0;
 };
 
 struct CredentialKey {
@@ -72,7 +66,8 @@ absl::StatusOr<verifier::AttestationRequest> BuildAttestationRequest(
 absl::StatusOr<Acquired> AcquireWithMechanismA(VerifierTransport& verifier,
                                                evidence::Attester& attester,
                                                const AcquireOptions& options);
-absl::StatusOr<Acquired> AcquireWithMechanismB(VerifierTransport& verifier, CaTransport& ca,
+absl::StatusOr<Acquired> AcquireWithMechanismB(VerifierTransport& verifier,
+                                               issuer::CredentialIssuer& ca,
                                                evidence::Attester& attester,
                                                const AcquireOptions& options);
 

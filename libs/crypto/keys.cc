@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_format.h"
@@ -53,6 +54,35 @@ absl::StatusOr<KeyType> TypeOf(EVP_PKEY* pkey) {
 }
 
 const char* CurveName(KeyType type) { return type == KeyType::kEcP256 ? "P-256" : "P-384"; }
+
+// OpenSSL 3.0 decodes and encodes SubjectPublicKeyInfo through its provider decoder/encoder
+// framework, which costs 100-300 us per call (it enumerates every decoder of every provider).
+// EC P-256 / P-384 keys, which every credential and role key uses, have exactly one DER SPKI
+// (RFC 5480 §2: id-ecPublicKey with a namedCurve, uncompressed point), a fixed prefix followed
+// by the point, so they are encoded and recognised directly.
+constexpr uint8_t kP256SpkiPrefix[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
+                                       0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
+                                       0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+constexpr uint8_t kP384SpkiPrefix[] = {0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86,
+                                       0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+                                       0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00};
+
+ByteView SpkiPrefix(KeyType curve) {
+  return curve == KeyType::kEcP256 ? ByteView(kP256SpkiPrefix) : ByteView(kP384SpkiPrefix);
+}
+
+// The SEC 1 uncompressed point (0x04 || x || y) of an EC key, read as one provider parameter.
+absl::StatusOr<Bytes> UncompressedPoint(EVP_PKEY* pkey, KeyType curve) {
+  Bytes point(1 + 2 * EcCoordinateSize(curve));
+  size_t len = 0;
+  if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size(),
+                                      &len) != 1 ||
+      len != point.size() || point[0] != 0x04) {
+    internal::ClearOpenSslErrors();
+    return Error(Reason::kKeyInvalid, "EC key has no uncompressed point");
+  }
+  return point;
+}
 
 // Reads exactly one PEM block and checks its label; rejects anything but whitespace after it.
 absl::StatusOr<Bytes> ReadPemBlock(std::string_view pem, std::string_view expected_label) {
@@ -140,12 +170,36 @@ size_t EcCoordinateSize(KeyType type) {
 
 absl::StatusOr<PublicKey> PublicKey::FromEvp(EVP_PKEY* pkey) {
   if (pkey == nullptr) return Error(Reason::kKeyInvalid, "no key");
+  if (EVP_PKEY_get0_provider(pkey) == nullptr && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC) {
+    // A legacy key (internal::KeyForEncoding): PublicKey always holds provider keys, whose
+    // parameters the accessors read.
+    TWI_ASSIGN_OR_RETURN(internal::EcPointOctets legacy, internal::LegacyEcPoint(pkey));
+    const KeyType curve = legacy.curve_nid == NID_X9_62_prime256v1 ? KeyType::kEcP256
+                          : legacy.curve_nid == NID_secp384r1      ? KeyType::kEcP384
+                                                                   : KeyType::kRsa;
+    const size_t size = EcCoordinateSize(curve);
+    if (size == 0 || legacy.point.size() != 1 + 2 * size) {
+      return Error(Reason::kUnsupportedAlgorithm, "unsupported curve");
+    }
+    const ByteView point(legacy.point);
+    return FromEcCoordinates(curve, point.subspan(1, size), point.subspan(1 + size, size));
+  }
   TWI_ASSIGN_OR_RETURN(KeyType type, TypeOf(pkey));
   if (EVP_PKEY_up_ref(pkey) != 1) return OpenSslError(Reason::kCryptoFailure, "EVP_PKEY_up_ref");
   return PublicKey(Share(pkey), type);
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(ByteView der) {
+  for (KeyType curve : {KeyType::kEcP256, KeyType::kEcP384}) {
+    const ByteView prefix = SpkiPrefix(curve);
+    const size_t size = EcCoordinateSize(curve);
+    if (der.size() == prefix.size() + 1 + 2 * size &&
+        std::equal(prefix.begin(), prefix.end(), der.begin())) {
+      const ByteView point = der.subspan(prefix.size());
+      if (point[0] != 0x04) break;  // compressed or hybrid points take the general path
+      return FromEcCoordinates(curve, point.subspan(1, size), point.subspan(1 + size, size));
+    }
+  }
   const unsigned char* p = der.data();
   UniqueEvpPkey pkey(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
   if (!pkey) return OpenSslError(Reason::kKeyInvalid, "invalid SubjectPublicKeyInfo");
@@ -191,9 +245,11 @@ absl::StatusOr<PublicKey> PublicKey::FromEcCoordinates(KeyType curve, ByteView x
     return OpenSslError(Reason::kKeyInvalid, "EC point is not on the curve");
   }
   UniqueEvpPkey pkey(raw);
-  // fromdata decodes the point; this explicit check rejects points off the curve.
+  // Points off the curve are refused. The quick check suffices: P-256 and P-384 have prime
+  // order (cofactor 1), so every affine point on the curve is in the group, and the full check's
+  // multiplication by the order (as costly as a signature verification) adds nothing.
   UniqueEvpPkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) {
+  if (!check || EVP_PKEY_public_check_quick(check.get()) != 1) {
     return OpenSslError(Reason::kKeyInvalid, "EC point is not on the curve");
   }
   return PublicKey(Share(pkey.release()), curve);
@@ -235,6 +291,14 @@ absl::StatusOr<PublicKey> PublicKey::FromRsa(ByteView n, ByteView e) {
 }
 
 Bytes PublicKey::ToSpkiDer() const {
+  if (type_ == KeyType::kEcP256 || type_ == KeyType::kEcP384) {
+    if (auto point = UncompressedPoint(pkey_.get(), type_); point.ok()) {
+      const ByteView prefix = SpkiPrefix(type_);
+      Bytes out(prefix.begin(), prefix.end());
+      out.insert(out.end(), point->begin(), point->end());
+      return out;
+    }
+  }
   unsigned char* der = nullptr;
   const int len = i2d_PUBKEY(pkey_.get(), &der);
   if (len <= 0) abort();  // encoding a key we hold cannot fail short of memory exhaustion
@@ -249,6 +313,11 @@ absl::StatusOr<PublicKey::EcPoint> PublicKey::EcCoordinates() const {
   const size_t size = EcCoordinateSize(type_);
   if (size == 0) return Error(Reason::kUnsupportedAlgorithm, "not an EC key");
   EcPoint point;
+  if (auto octets = UncompressedPoint(pkey_.get(), type_); octets.ok()) {
+    point.x.assign(octets->begin() + 1, octets->begin() + 1 + size);
+    point.y.assign(octets->begin() + 1 + size, octets->end());
+    return point;
+  }
   TWI_ASSIGN_OR_RETURN(point.x, GetBnParam(pkey_.get(), OSSL_PKEY_PARAM_EC_PUB_X, size));
   TWI_ASSIGN_OR_RETURN(point.y, GetBnParam(pkey_.get(), OSSL_PKEY_PARAM_EC_PUB_Y, size));
   return point;

@@ -17,6 +17,10 @@
 #include "libs/core/bytes.h"
 #include "libs/core/status.h"
 
+namespace twi::crypto {
+class PublicKey;
+}  // namespace twi::crypto
+
 namespace twi::crypto::internal {
 
 template <typename T, void (*Free)(T*)>
@@ -57,5 +61,19 @@ void ClearOpenSslErrors();
 UniqueBio MemoryBio(ByteView data);
 // Everything written to a memory BIO.
 std::string BioContents(BIO* bio);
+
+// An EVP_PKEY of `key` for OpenSSL functions that encode it into a structure (X509_set_pubkey,
+// X509_REQ_set_pubkey). OpenSSL 3.0 encodes provider keys through its encoder framework at
+// 100-300 us a call; for EC keys this returns an equivalent legacy EC_KEY-backed object, which
+// OpenSSL encodes directly. Other key types: `key`'s own object. kCryptoFailure on failure.
+absl::StatusOr<UniqueEvpPkey> KeyForEncoding(const PublicKey& key);
+
+// The curve and uncompressed point of a legacy (EC_KEY-backed, not provider) EC key, such as
+// the subject key of a certificate built with KeyForEncoding. kKeyInvalid otherwise.
+struct EcPointOctets {
+  int curve_nid;
+  Bytes point;
+};
+absl::StatusOr<EcPointOctets> LegacyEcPoint(EVP_PKEY* pkey);
 
 }  // namespace twi::crypto::internal

@@ -78,7 +78,9 @@ absl::StatusOr<std::unique_ptr<CredentialAuthority>> CredentialAuthority::Create
   if (!config.issuing_chain[0].public_key().Equals(config.x509_signer->public_key())) {
     return Error(Reason::kConfigInvalid, "CA signing key does not match the issuing certificate");
   }
-  TWI_RETURN_IF_ERROR(spiffe::ValidateTrustDomain(config.trust_domain));
+  if (absl::Status s = spiffe::ValidateTrustDomain(config.trust_domain); !s.ok()) {
+    return Annotate(Error(Reason::kConfigInvalid, s.message()), "trust_domain");
+  }
   // Only keys the policy names by thumbprint are trusted, whatever else the key file holds.
   jose::Jwks trusted;
   for (const auto& jwk : config.verifier_keys.keys()) {
@@ -119,7 +121,12 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
   }
 
   // 3. Identity and entitlement.
-  TWI_ASSIGN_OR_RETURN(spiffe::SpiffeId id, spiffe::SpiffeId::Parse(workload.identifier));
+  absl::StatusOr<spiffe::SpiffeId> parsed = spiffe::SpiffeId::Parse(workload.identifier);
+  if (!parsed.ok()) {
+    return Annotate(Error(Reason::kIdentityNotAllowed, parsed.status().message()),
+                    "EAR workload identifier");
+  }
+  const spiffe::SpiffeId& id = *parsed;
   if (id.trust_domain() != config_.trust_domain || id.is_root()) {
     return Error(Reason::kIdentityNotAllowed,
                  absl::StrFormat("identifier %s is outside trust domain %s", id.ToString(),

@@ -51,8 +51,12 @@ absl::StatusOr<CredentialRequest> CredentialRequestFromJson(const Json& json) {
       request.formats.push_back(f.get<std::string>());
     }
   }
-  request.mechanism = OptionalString(json, "mechanism");
-  if (request.mechanism.size() > 8) return Error(Reason::kRequestInvalid, "bad mechanism");
+  if (auto it = json.find("mechanism"); it != json.end()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().size() > 8) {
+      return Error(Reason::kRequestInvalid, "\"mechanism\" must be a short string");
+    }
+    request.mechanism = it->get<std::string>();
+  }
   return request;
 }
 

@@ -18,6 +18,15 @@ absl::StatusOr<Bytes> GetBase64Url(const Json& json, std::string_view field, siz
   return std::move(bytes).value();
 }
 
+// RFC 9711 §4.1: eat_nonce is 8 to 64 bytes.
+absl::StatusOr<Bytes> GetNonce(const Json& json) {
+  TWI_ASSIGN_OR_RETURN(Bytes nonce, GetBase64Url(json, "nonce", kMaxNonceSize));
+  if (nonce.size() < kMinNonceSize) {
+    return Error(Reason::kRequestInvalid, "field \"nonce\" is too short");
+  }
+  return nonce;
+}
+
 }  // namespace
 
 Json ToJson(const Challenge& challenge) {
@@ -27,7 +36,7 @@ Json ToJson(const Challenge& challenge) {
 
 absl::StatusOr<Challenge> ChallengeFromJson(const Json& json) {
   Challenge c;
-  TWI_ASSIGN_OR_RETURN(c.nonce, GetBase64Url(json, "nonce", kMaxNonceSize));
+  TWI_ASSIGN_OR_RETURN(c.nonce, GetNonce(json));
   TWI_ASSIGN_OR_RETURN(int64_t expires, GetInt(json, "expires_at"));
   c.expires_at = absl::FromUnixSeconds(expires);
   return c;
@@ -48,7 +57,7 @@ Json ToJson(const AttestationRequest& request) {
 
 absl::StatusOr<AttestationRequest> AttestationRequestFromJson(const Json& json) {
   AttestationRequest request;
-  TWI_ASSIGN_OR_RETURN(request.nonce, GetBase64Url(json, "nonce", kMaxNonceSize));
+  TWI_ASSIGN_OR_RETURN(request.nonce, GetNonce(json));
   TWI_ASSIGN_OR_RETURN(const Json* evidence, GetArray(json, "evidence"));
   if (evidence->empty() || evidence->size() > kMaxEvidenceItems) {
     return Error(Reason::kRequestInvalid,

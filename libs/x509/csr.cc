@@ -161,7 +161,9 @@ absl::StatusOr<CertificateRequest> CreateCsr(const crypto::Signer& signer,
     TWI_RETURN_IF_ERROR(internal::AppendRelativeNames({{"CN", std::string(common_name)}},
                                                       X509_REQ_get_subject_name(request.get())));
   }
-  if (X509_REQ_set_pubkey(request.get(), signer.public_key().evp()) != 1) {
+  TWI_ASSIGN_OR_RETURN(crypto::internal::UniqueEvpPkey key,
+                       crypto::internal::KeyForEncoding(signer.public_key()));
+  if (X509_REQ_set_pubkey(request.get(), key.get()) != 1) {
     return OpenSslError(Reason::kCryptoFailure, "X509_REQ_set_pubkey");
   }
   TWI_RETURN_IF_ERROR(AddRequestedUriSans(uri_sans, request.get()));

@@ -261,7 +261,9 @@ absl::Status BuildTbs(const CertificateTemplate& tmpl, const Certificate* issuer
   }
   TWI_RETURN_IF_ERROR(SetNames(tmpl, issuer, x509));
   TWI_RETURN_IF_ERROR(SetValidity(tmpl, x509));
-  if (X509_set_pubkey(x509, tmpl.subject_key.evp()) != 1) {
+  TWI_ASSIGN_OR_RETURN(crypto::internal::UniqueEvpPkey subject_key,
+                       crypto::internal::KeyForEncoding(tmpl.subject_key));
+  if (X509_set_pubkey(x509, subject_key.get()) != 1) {
     return OpenSslError(Reason::kCryptoFailure, "X509_set_pubkey");
   }
   TWI_RETURN_IF_ERROR(AddBasicConstraints(tmpl, x509));
@@ -293,12 +295,20 @@ absl::StatusOr<Certificate> IssueCertificate(const CertificateTemplate& tmpl,
   unsigned char* tbs = nullptr;
   const int tbs_len = i2d_re_X509_tbs(x509.get(), &tbs);
   if (tbs_len <= 0) return OpenSslError(Reason::kCryptoFailure, "i2d_re_X509_tbs");
-  // RFC 5280 §4.1.1.2: the outer signatureAlgorithm repeats the TBS one exactly.
-  auto der =
-      internal::SignAndAssemble(ByteView(tbs, static_cast<size_t>(tbs_len)), tbs_algorithm, signer);
+  auto signature = internal::SignToBitString(ByteView(tbs, static_cast<size_t>(tbs_len)), signer);
   OPENSSL_free(tbs);
-  TWI_RETURN_IF_ERROR(der.status());
-  TWI_ASSIGN_OR_RETURN(Certificate certificate, Certificate::FromDer(*der));
+  TWI_RETURN_IF_ERROR(signature.status());
+  // The signature goes into the object that was just built rather than into DER that is parsed
+  // again: parsing would decode the subject key once more, which OpenSSL 3.0 makes costly.
+  // RFC 5280 §4.1.1.2: the outer signatureAlgorithm repeats the TBS one exactly.
+  const ASN1_BIT_STRING* const_bits = nullptr;
+  const X509_ALGOR* const_outer = nullptr;
+  X509_get0_signature(&const_bits, &const_outer, x509.get());
+  TWI_RETURN_IF_ERROR(internal::SetSignatureValue(*signature, tbs_algorithm,
+                                                  const_cast<ASN1_BIT_STRING*>(const_bits),
+                                                  const_cast<X509_ALGOR*>(const_outer)));
+  TWI_ASSIGN_OR_RETURN(Certificate certificate, Certificate::FromNative(x509.get()));
+  // A faulty signer (a token glitch, a fault attack) must never release a bad signature.
   if (X509_verify(certificate.native(), signer.public_key().evp()) != 1) {
     crypto::internal::ClearOpenSslErrors();
     return Error(Reason::kCryptoFailure, "the signer produced a signature that does not verify");

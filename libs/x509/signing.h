@@ -32,4 +32,13 @@ absl::Status CheckSignatureAlgorithm(const X509_ALGOR* algor, crypto::KeyType ke
 absl::StatusOr<Bytes> SignAndAssemble(ByteView tbs, const X509_ALGOR* algor,
                                       const crypto::Signer& signer);
 
+// Signs `tbs` with `signer`: the signature value as X.509 carries it (ECDSA as DER
+// Ecdsa-Sig-Value, Ed25519 raw). Errors: whatever the signer returns.
+absl::StatusOr<Bytes> SignToBitString(ByteView tbs, const crypto::Signer& signer);
+
+// Puts `signature` (from SignToBitString) and a copy of `algor` into the signature fields of an
+// object OpenSSL built (`bits`, `outer` from X509_get0_signature). kCryptoFailure.
+absl::Status SetSignatureValue(ByteView signature, const X509_ALGOR* algor, ASN1_BIT_STRING* bits,
+                               X509_ALGOR* outer);
+
 }  // namespace twi::x509::internal

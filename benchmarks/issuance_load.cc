@@ -1,0 +1,285 @@
+// twi-bench-issuance: N concurrent workloads acquire credentials through mechanism A (challenge
+// + attest with a CSR: EAR, X509-SVID and WIT in one round trip) from one `twi server` process
+// over loopback with keep-alive connections.
+//
+// Reports issuances/s, p50/p99 latency, the server's CPU time and peak RSS per issuance (read
+// from /proc for the server process), and the ratio of the pure crypto cost of one issuance to
+// the server CPU time of one issuance. The crypto cost is measured in this run, with the same
+// key types, as the six signature operations the server performs per issuance:
+// verify the sample report, sign the EAR, verify the EAR (CA), verify the CSR, sign the
+// certificate, sign the WIT.
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_format.h"
+#include "libs/agent/acquire.h"
+#include "libs/agent/https_transport.h"
+#include "libs/agent/measurement.h"
+#include "libs/core/files.h"
+#include "libs/core/json.h"
+#include "libs/core/log.h"
+#include "libs/crypto/digest.h"
+#include "libs/crypto/keys.h"
+#include "libs/crypto/random.h"
+#include "libs/deployment/init.h"
+#include "libs/deployment/layout.h"
+#include "libs/evidence/backends/sample/sample_attester.h"
+#include "services/deployment_files.h"
+#include "testing/subprocess.h"
+#include "testing/temp_dir.h"
+
+namespace twi::bench {
+namespace {
+
+struct Options {
+  int workloads = 8;
+  double seconds = 10;
+  double warmup_seconds = 1;
+  int server_threads = 2;
+  std::string out;
+};
+
+struct ProcessUsage {
+  double cpu_seconds = 0;
+  double peak_rss_mib = 0;
+};
+
+ProcessUsage ReadUsage(pid_t pid) {
+  ProcessUsage usage;
+  std::ifstream stat(absl::StrFormat("/proc/%d/stat", pid));
+  std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const size_t close = content.rfind(')');
+  std::istringstream fields(content.substr(close + 2));
+  std::string field;
+  long long utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) {
+      stime = std::stoll(field);
+      break;
+    }
+  }
+  usage.cpu_seconds = static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
+  std::ifstream status(absl::StrFormat("/proc/%d/status", pid));
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) usage.peak_rss_mib = std::stod(line.substr(6)) / 1024.0;
+  }
+  return usage;
+}
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+// The six signature operations of one issuance, on P-256 keys like the server's, over inputs
+// of realistic size. CPU seconds per issuance (median of several rounds).
+double CryptoSecondsPerIssuance() {
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcP256);
+  auto signer = crypto::NewSoftwareSigner(*key, crypto::SignatureAlgorithm::kEcdsaP256Sha256);
+  const Bytes report = crypto::RandomBytes(176);  // the signed part of a sample report
+  const Bytes ear = crypto::RandomBytes(1400);    // EAR signing input
+  const Bytes tbs = crypto::RandomBytes(450);     // certificate TBS / CSR info
+  const Bytes wit = crypto::RandomBytes(600);     // WIT signing input
+  const Bytes sig_report = *(*signer)->Sign(report);
+  const Bytes sig_tbs = *(*signer)->Sign(tbs);
+  const crypto::PublicKey& pub = (*signer)->public_key();
+  const auto alg = crypto::SignatureAlgorithm::kEcdsaP256Sha256;
+  std::vector<double> rounds;
+  for (int round = 0; round < 7; ++round) {
+    constexpr int kIterations = 200;
+    const double start = ThreadCpuSeconds();
+    for (int i = 0; i < kIterations; ++i) {
+      bool ok = crypto::VerifySignature(pub, alg, report, sig_report).ok();
+      const Bytes sig_ear = *(*signer)->Sign(ear);
+      ok &= crypto::VerifySignature(pub, alg, ear, sig_ear).ok();
+      ok &= crypto::VerifySignature(pub, alg, tbs, sig_tbs).ok();
+      ok &= (*signer)->Sign(tbs).ok();
+      ok &= (*signer)->Sign(wit).ok();
+      if (!ok) std::abort();
+    }
+    rounds.push_back((ThreadCpuSeconds() - start) / kIterations);
+  }
+  std::sort(rounds.begin(), rounds.end());
+  return rounds[rounds.size() / 2];
+}
+
+std::string WorkloadPolicy(ByteView image, ByteView agent) {
+  return absl::StrFormat(R"(version: 1
+kind: workload
+name: bench
+identifier: spiffe://bench.twi.test/workload/bench
+credentials:
+  formats: [x509-svid, wit]
+releases:
+  - name: "1"
+    tee: sample
+    measurements:
+      image: sha256:%s
+    agents: [sha256:%s]
+)",
+                         HexEncode(image), HexEncode(agent));
+}
+
+struct WorkerResult {
+  std::vector<double> latencies;  // seconds, measured phase only
+  int failures = 0;
+  std::string first_error;
+};
+
+int Run(const Options& options) {
+  SetLogLevel(LogLevel::kWarning);
+  testing::TempDir tmp;
+  const deployment::Layout layout(tmp.File("d"));
+  deployment::InitOptions init;
+  init.dir = layout.dir();
+  init.trust_domain = "bench.twi.test";
+  init.profile = deployment::Profile::kDevelopment;
+  init.allow_insecure_sample_tee = true;
+  init.now = absl::Now();
+  if (absl::Status s = deployment::InitDeployment(init); !s.ok()) {
+    std::cerr << s << "\n";
+    return 1;
+  }
+  const Bytes image = crypto::Sha256(AsBytes("bench image"));
+  const Bytes agent = *agent::MeasureSelf();
+  (void)WriteFileAtomic(layout.workloads() + "/bench.yaml", WorkloadPolicy(image, agent));
+
+  auto server = testing::BackgroundProcess::Start(
+      {testing::TwiBinary(), "server", "--dir", layout.dir(), "--listen-public", "127.0.0.1:0",
+       "--listen-internal", "127.0.0.1:0", "--json"},
+      {{"TWI_SERVER_THREADS", std::to_string(options.server_threads)},
+       {"TWI_LOG_LEVEL", "warning"}});
+  const auto ready = server->ReadLine(absl::Seconds(30));
+  if (!ready.has_value()) {
+    std::cerr << "server did not start: " << server->err() << "\n";
+    return 1;
+  }
+  const Json endpoints = *ParseJsonObject(*ready);
+  const auto endpoint = *net::ParseHttpsUrl(endpoints["public"].get<std::string>());
+  const std::string server_ca = *ReadFile(layout.cert(deployment::kInternalCa));
+
+  std::atomic<bool> measuring{false};
+  std::atomic<bool> stop{false};
+  std::vector<WorkerResult> results(options.workloads);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < options.workloads; ++w) {
+    workers.emplace_back([&, w] {
+      net::TlsClientConfig tls;
+      tls.ca_pem = server_ca;
+      agent::HttpsVerifierTransport transport(
+          std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls)));
+      auto signer = services::LoadFileSigner(layout.key(deployment::kSamplePlatform));
+      auto attester =
+          evidence::sample::SampleAttester::Create(*std::move(signer), {image, agent, 1, false});
+      WorkerResult& r = results[w];
+      while (!stop.load()) {
+        const bool counted = measuring.load();
+        const absl::Time t0 = absl::Now();
+        auto acquired = agent::AcquireWithMechanismA(transport, **attester, {});
+        const double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
+        if (!acquired.ok()) {
+          ++r.failures;
+          if (r.first_error.empty()) r.first_error = acquired.status().ToString();
+          continue;
+        }
+        if (counted && measuring.load()) r.latencies.push_back(seconds);
+      }
+    });
+  }
+  absl::SleepFor(absl::Seconds(options.warmup_seconds));  // warm-up: connections, caches
+  const ProcessUsage before = ReadUsage(server->pid());
+  const absl::Time start = absl::Now();
+  measuring = true;
+  absl::SleepFor(absl::Seconds(options.seconds));
+  measuring = false;
+  const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
+  const ProcessUsage after = ReadUsage(server->pid());
+  stop = true;
+  for (auto& t : workers) t.join();
+  server->Stop();
+
+  std::vector<double> latencies;
+  int failures = 0;
+  std::string first_error;
+  for (const auto& r : results) {
+    latencies.insert(latencies.end(), r.latencies.begin(), r.latencies.end());
+    failures += r.failures;
+    if (first_error.empty()) first_error = r.first_error;
+  }
+  if (latencies.empty()) {
+    std::cerr << "no issuance succeeded: " << first_error << "\n";
+    return 1;
+  }
+  std::sort(latencies.begin(), latencies.end());
+  const double n = static_cast<double>(latencies.size());
+  const double p50 = latencies[latencies.size() / 2];
+  const double p99 = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
+  const double server_cpu = (after.cpu_seconds - before.cpu_seconds) / n;
+  const double crypto = CryptoSecondsPerIssuance();
+  const double ratio = crypto / server_cpu;
+
+  Json report = {
+      {"benchmark", "issuance_mechanism_a"},
+      {"workloads", options.workloads},
+      {"server_threads", options.server_threads},
+      {"seconds", elapsed},
+      {"issuances", latencies.size()},
+      {"failures", failures},
+      {"issuances_per_second", n / elapsed},
+      {"latency_p50_ms", p50 * 1e3},
+      {"latency_p99_ms", p99 * 1e3},
+      {"server_cpu_us_per_issuance", server_cpu * 1e6},
+      {"crypto_us_per_issuance", crypto * 1e6},
+      {"crypto_to_server_cpu_ratio", ratio},
+      {"server_peak_rss_mib", after.peak_rss_mib},
+      {"cores", std::thread::hardware_concurrency()},
+  };
+  std::cout << absl::StrFormat(
+      "mechanism A, %d workloads, %d server threads, %.1f s: %d issuances (%d failed)\n"
+      "  throughput           %.0f issuances/s\n"
+      "  latency              p50 %.2f ms, p99 %.2f ms\n"
+      "  server CPU           %.0f us per issuance\n"
+      "  pure crypto          %.0f us per issuance (6 P-256 signature operations)\n"
+      "  crypto / server CPU  %.2f  (target >= 0.5)\n"
+      "  server peak RSS      %.1f MiB (target <= 64)\n",
+      options.workloads, options.server_threads, elapsed, static_cast<int>(n), failures,
+      n / elapsed, p50 * 1e3, p99 * 1e3, server_cpu * 1e6, crypto * 1e6, ratio, after.peak_rss_mib);
+  if (failures > 0) std::cout << "  first failure: " << first_error << "\n";
+  if (!options.out.empty()) (void)WriteFileAtomic(options.out, report.dump(2) + "\n");
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace twi::bench
+
+int main(int argc, char** argv) {
+  CLI::App app{"twi-bench-issuance: mechanism A issuance load against one twi server"};
+  twi::bench::Options options;
+  app.add_option("--workloads", options.workloads, "Concurrent workloads")->capture_default_str();
+  app.add_option("--seconds", options.seconds, "Measured duration")->capture_default_str();
+  app.add_option("--warmup", options.warmup_seconds, "Warm-up duration")->capture_default_str();
+  app.add_option("--server-threads", options.server_threads, "Server I/O threads")
+      ->capture_default_str();
+  app.add_option("--out", options.out, "Write the report as JSON to this file");
+  CLI11_PARSE(app, argc, argv);
+  // The twi binary under test sits next to this one unless TWI_BIN_DIR says otherwise.
+  if (getenv("TWI_BIN_DIR") == nullptr) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) setenv("TWI_BIN_DIR", self.parent_path().c_str(), 0);
+  }
+  return twi::bench::Run(options);
+}

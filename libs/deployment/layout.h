@@ -1,0 +1,51 @@
+// Where everything of a deployment lives inside its directory (created by `twi server init`).
+//
+//   config.yaml                 deployment configuration
+//   policies/                   appraisal.yaml, issuance.yaml, workloads/*.yaml
+//   keys/        (0700)         private keys, one PKCS#8 PEM per role key (0600)
+//   pki/                        certificates and public keys others may read
+//   data/        (0700)         SQLite databases
+//   run/                        endpoints.json of the running server
+#pragma once
+
+#include <string>
+
+namespace twi::deployment {
+
+// Names of the deployment's keys; each has keys/<name>.key and, where it certifies something,
+// pki/<name>.pem.
+inline constexpr char kTrustDomainRoot[] = "td-root";         // SPIFFE trust anchor
+inline constexpr char kIssuingCa[] = "ca-issuing";            // signs X509-SVIDs
+inline constexpr char kWitSigning[] = "wit-signing";          // signs WITs
+inline constexpr char kVerifierEar[] = "verifier-ear";        // signs EARs
+inline constexpr char kSamplePlatform[] = "sample-platform";  // INSECURE sample TEE "hardware"
+inline constexpr char kInternalCa[] = "internal-ca";          // service-to-service PKI
+inline constexpr char kServerTls[] = "server-tls";            // listeners' certificate
+inline constexpr char kVerifierClient[] = "verifier-client";  // verifier -> CA mTLS
+
+class Layout {
+ public:
+  explicit Layout(std::string dir) : dir_(std::move(dir)) {}
+  const std::string& dir() const { return dir_; }
+  std::string config() const { return dir_ + "/config.yaml"; }
+  std::string policies() const { return dir_ + "/policies"; }
+  std::string workloads() const { return dir_ + "/policies/workloads"; }
+  std::string keys() const { return dir_ + "/keys"; }
+  std::string pki() const { return dir_ + "/pki"; }
+  std::string data() const { return dir_ + "/data"; }
+  std::string run() const { return dir_ + "/run"; }
+  std::string key(std::string_view name) const { return keys() + "/" + std::string(name) + ".key"; }
+  std::string cert(std::string_view name) const { return pki() + "/" + std::string(name) + ".pem"; }
+  std::string public_key(std::string_view name) const {
+    return pki() + "/" + std::string(name) + ".pub.pem";
+  }
+  std::string verifier_jwks() const { return pki() + "/verifier-ear.jwks"; }
+  std::string verifier_db() const { return data() + "/verifier.db"; }
+  std::string ca_db() const { return data() + "/ca.db"; }
+  std::string endpoints() const { return run() + "/endpoints.json"; }
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace twi::deployment

@@ -1,0 +1,282 @@
+#include "services/server.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "libs/core/files.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+#include "libs/deployment/layout.h"
+#include "libs/evidence/backends/sample/sample_verifier.h"
+#include "libs/issuer/authority.h"
+#include "libs/issuer/https_issuer.h"
+#include "libs/jose/jwk.h"
+#include "libs/net/server.h"
+#include "libs/policy/policy_set.h"
+#include "libs/storage/backends/sqlite/sqlite_database.h"
+#include "libs/verifier/verifier.h"
+#include "services/ca_service.h"
+#include "services/deployment_files.h"
+#include "services/verifier_service.h"
+
+namespace twi::services {
+namespace {
+
+constexpr std::string_view kComponent = "server";
+
+bool Has(const std::vector<Role>& roles, Role role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+std::string ServiceId(std::string_view trust_domain, std::string_view service) {
+  return absl::StrFormat("spiffe://%s/twi/%s", trust_domain, service);
+}
+
+std::string UrlOf(std::string_view host, uint16_t port) {
+  return host.find(':') == std::string_view::npos ? absl::StrFormat("https://%s:%d", host, port)
+                                                  : absl::StrFormat("https://[%s]:%d", host, port);
+}
+
+absl::StatusOr<deployment::DeploymentConfig> LoadConfig(const deployment::Layout& layout,
+                                                        const ServerOptions& options) {
+  TWI_ASSIGN_OR_RETURN(std::string yaml, ReadFile(layout.config(), 1 << 20));
+  auto config = deployment::ParseConfig(yaml);
+  if (!config.ok()) return Annotate(config.status(), layout.config());
+  auto getenv = options.getenv ? options.getenv
+                               : [](const char* name) -> const char* { return std::getenv(name); };
+  TWI_RETURN_IF_ERROR(deployment::ApplyEnvironment(*config, getenv));
+  TWI_RETURN_IF_ERROR(deployment::Validate(*config));
+  return config;
+}
+
+absl::StatusOr<net::ServerOptions> ListenerOptions(const deployment::Layout& layout,
+                                                   const deployment::DeploymentConfig& config,
+                                                   std::string_view address,
+                                                   net::ClientAuth client_auth) {
+  TWI_ASSIGN_OR_RETURN(deployment::HostPort host_port, deployment::ParseHostPort(address));
+  net::ServerOptions options;
+  options.address = host_port.host;
+  options.port = host_port.port;
+  TWI_ASSIGN_OR_RETURN(options.tls, LoadServerTls(layout));
+  options.tls.client_auth = client_auth;
+  options.threads = config.server_threads;
+  return options;
+}
+
+absl::StatusOr<issuer::TrustBundle> LoadBundle(const deployment::Layout& layout,
+                                               const crypto::Signer& wit_signer) {
+  issuer::TrustBundle bundle;
+  TWI_ASSIGN_OR_RETURN(x509::Certificate root,
+                       LoadCertificate(layout.cert(deployment::kTrustDomainRoot)));
+  bundle.x509_authorities.push_back(std::move(root));
+  jose::Jwk wit = jose::Jwk::FromPublicKey(wit_signer.public_key());
+  wit.set_kid(wit.Thumbprint());
+  TWI_ASSIGN_OR_RETURN(jose::Algorithm alg, jose::FromSignatureAlgorithm(wit_signer.algorithm()));
+  wit.set_alg(alg);
+  bundle.wit_authorities.push_back(std::move(wit));
+  return bundle;
+}
+
+absl::StatusOr<std::shared_ptr<storage::SqliteDatabase>> OpenDatabase(
+    const std::string& path, const deployment::DeploymentConfig& config) {
+  storage::SqliteOptions options;
+  options.synchronous = config.sqlite_synchronous;
+  return storage::SqliteDatabase::Open(path, options);
+}
+
+}  // namespace
+
+std::string_view RoleName(Role role) { return role == Role::kVerifier ? "verifier" : "ca"; }
+
+absl::StatusOr<std::vector<Role>> ParseRoles(std::string_view csv) {
+  std::vector<Role> roles;
+  for (absl::string_view name : absl::StrSplit(absl::string_view(csv.data(), csv.size()), ',')) {
+    std::optional<Role> role;
+    if (name == "verifier") role = Role::kVerifier;
+    if (name == "ca") role = Role::kCa;
+    if (!role.has_value()) {
+      return Error(Reason::kInvalidArgument,
+                   absl::StrFormat("unknown role \"%s\" (roles: verifier, ca)", name));
+    }
+    if (Has(roles, *role)) {
+      return Error(Reason::kInvalidArgument, absl::StrFormat("role \"%s\" given twice", name));
+    }
+    roles.push_back(*role);
+  }
+  return roles;
+}
+
+// Everything a running server owns. Members are destroyed in reverse order: listeners first,
+// then the roles they call, then the stores the roles use.
+struct TwiServer::State {
+  ServerOptions options;
+  deployment::Layout layout{""};
+  deployment::DeploymentConfig config;
+  const Clock* clock = nullptr;
+  std::optional<policy::PolicySet> policies;
+
+  std::shared_ptr<storage::SqliteDatabase> ca_db;
+  std::unique_ptr<storage::IssuanceLedger> ledger;
+  std::unique_ptr<issuer::CredentialAuthority> ca;
+
+  std::shared_ptr<storage::SqliteDatabase> verifier_db;
+  std::unique_ptr<storage::NonceStore> nonces;
+  std::unique_ptr<evidence::EvidenceRegistry> registry;
+  std::unique_ptr<crypto::Signer> ear_signer;
+  std::unique_ptr<issuer::CredentialIssuer> remote_ca;
+  std::unique_ptr<verifier::Verifier> verifier;
+
+  std::unique_ptr<net::HttpsServer> public_listener;
+  std::unique_ptr<net::HttpsServer> internal_listener;
+
+  absl::Status StartCa();
+  absl::Status StartVerifier();
+  absl::Status StartListeners();
+};
+
+absl::Status TwiServer::State::StartCa() {
+  issuer::AuthorityConfig ca_config;
+  ca_config.trust_domain = config.trust_domain;
+  TWI_ASSIGN_OR_RETURN(x509::Certificate issuing,
+                       LoadCertificate(layout.cert(deployment::kIssuingCa)));
+  ca_config.issuing_chain = {std::move(issuing)};
+  TWI_ASSIGN_OR_RETURN(ca_config.x509_signer, LoadFileSigner(layout.key(deployment::kIssuingCa)));
+  TWI_ASSIGN_OR_RETURN(ca_config.wit_signer, LoadFileSigner(layout.key(deployment::kWitSigning)));
+  TWI_ASSIGN_OR_RETURN(ca_config.bundle, LoadBundle(layout, *ca_config.wit_signer));
+  TWI_ASSIGN_OR_RETURN(const policy::IssuancePolicy* policy, policies->issuance());
+  ca_config.policy = *policy;
+  TWI_ASSIGN_OR_RETURN(std::string jwks, ReadFile(layout.verifier_jwks(), 1 << 20));
+  TWI_ASSIGN_OR_RETURN(ca_config.verifier_keys, jose::Jwks::Parse(jwks));
+  ca_config.backdate = config.x509_svid_backdate;
+
+  TWI_ASSIGN_OR_RETURN(ca_db, OpenDatabase(layout.ca_db(), config));
+  ledger = storage::NewSqliteIssuanceLedger(ca_db);
+  TWI_ASSIGN_OR_RETURN(
+      ca, issuer::CredentialAuthority::Create(std::move(ca_config), ledger.get(), clock));
+  LogInfo(kComponent, absl::StrFormat("credential authority for %s (issuance policy %s)",
+                                      config.trust_domain, ca->policy_id()));
+  return absl::OkStatus();
+}
+
+absl::Status TwiServer::State::StartVerifier() {
+  registry = std::make_unique<evidence::EvidenceRegistry>(config.allow_insecure_sample_tee);
+  if (config.allow_insecure_sample_tee) {
+    TWI_ASSIGN_OR_RETURN(std::string pem,
+                         ReadFile(layout.public_key(deployment::kSamplePlatform), 1 << 16));
+    TWI_ASSIGN_OR_RETURN(crypto::PublicKey platform, crypto::PublicKey::FromPem(pem));
+    TWI_ASSIGN_OR_RETURN(auto sample, evidence::sample::SampleVerifier::Create({platform}));
+    TWI_RETURN_IF_ERROR(registry->Register(std::move(sample)));
+    LogWarning(kComponent,
+               "INSECURE: the sample TEE is accepted (allow_insecure_sample_tee: true). Anyone "
+               "holding the sample-platform key can forge evidence. Never use this in production.");
+  }
+  TWI_ASSIGN_OR_RETURN(ear_signer, LoadFileSigner(layout.key(deployment::kVerifierEar)));
+  TWI_ASSIGN_OR_RETURN(verifier_db, OpenDatabase(layout.verifier_db(), config));
+  nonces = storage::NewSqliteNonceStore(verifier_db);
+
+  issuer::CredentialIssuer* issuer = ca.get();
+  if (issuer == nullptr && !config.ca_url.empty()) {
+    TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(config.ca_url));
+    TWI_ASSIGN_OR_RETURN(net::TlsClientConfig tls,
+                         LoadClientTls(layout, deployment::kVerifierClient));
+    remote_ca = std::make_unique<issuer::HttpsCredentialIssuer>(std::move(endpoint), std::move(tls),
+                                                                issuer::kInternalCredentialsPath);
+    issuer = remote_ca.get();
+    LogInfo(kComponent, "mechanism A issues through the CA at " + config.ca_url);
+  } else if (issuer == nullptr) {
+    LogWarning(kComponent, "no CA role here and no ca_url: mechanism A is refused");
+  }
+  verifier::VerifierConfig verifier_config;
+  verifier_config.nonce_ttl = config.nonce_ttl;
+  verifier = std::make_unique<verifier::Verifier>(verifier_config, nonces.get(), registry.get(),
+                                                  &*policies, ear_signer.get(), issuer, clock);
+  LogInfo(kComponent,
+          absl::StrFormat("verifier with %d workload policies, TEEs: %s",
+                          policies->workloads().size(), absl::StrJoin(registry->tees(), ", ")));
+  return absl::OkStatus();
+}
+
+absl::Status TwiServer::State::StartListeners() {
+  Json roles = Json::array();
+  for (Role role : options.roles) roles.push_back(RoleName(role));
+  const Json health_body = {{"status", "ok"}, {"roles", roles}};
+  auto health = [health_body](const net::HttpRequest&) {
+    return net::HttpResponse::Json(200, health_body);
+  };
+
+  auto public_router = std::make_shared<net::Router>();
+  public_router->Handle("GET", "/healthz", health);
+  if (verifier) AddVerifierRoutes(*public_router, *verifier);
+  if (ca) AddCaPublicRoutes(*public_router, *ca);
+  TWI_ASSIGN_OR_RETURN(
+      net::ServerOptions public_options,
+      ListenerOptions(layout, config, config.public_address, net::ClientAuth::kNone));
+  TWI_ASSIGN_OR_RETURN(public_listener,
+                       net::HttpsServer::Start(std::move(public_options), public_router));
+
+  if (ca) {
+    auto internal_router = std::make_shared<net::Router>();
+    internal_router->Handle("GET", "/healthz", health);
+    AddCaInternalRoutes(*internal_router, *ca, {ServiceId(config.trust_domain, "verifier")});
+    TWI_ASSIGN_OR_RETURN(
+        net::ServerOptions internal_options,
+        ListenerOptions(layout, config, config.internal_address, net::ClientAuth::kRequired));
+    TWI_ASSIGN_OR_RETURN(internal_listener,
+                         net::HttpsServer::Start(std::move(internal_options), internal_router));
+  }
+  return absl::OkStatus();
+}
+
+TwiServer::TwiServer(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+TwiServer::~TwiServer() { Shutdown(); }
+
+absl::StatusOr<std::unique_ptr<TwiServer>> TwiServer::Start(ServerOptions options) {
+  if (options.roles.empty()) return Error(Reason::kInvalidArgument, "no role to run");
+  auto state = std::make_unique<State>();
+  state->layout = deployment::Layout(options.dir);
+  state->clock = options.clock != nullptr ? options.clock : &SystemClock();
+  TWI_ASSIGN_OR_RETURN(state->config, LoadConfig(state->layout, options));
+  TWI_ASSIGN_OR_RETURN(state->policies, policy::PolicySet::LoadDirectory(state->layout.policies()));
+  state->options = std::move(options);
+  if (Has(state->options.roles, Role::kCa)) TWI_RETURN_IF_ERROR(state->StartCa());
+  if (Has(state->options.roles, Role::kVerifier)) TWI_RETURN_IF_ERROR(state->StartVerifier());
+  TWI_RETURN_IF_ERROR(state->StartListeners());
+  return std::unique_ptr<TwiServer>(new TwiServer(std::move(state)));
+}
+
+std::string TwiServer::public_url() const {
+  auto host = deployment::ParseHostPort(state_->config.public_address);
+  return UrlOf(host.ok() ? host->host : "127.0.0.1", state_->public_listener->port());
+}
+
+std::string TwiServer::internal_url() const {
+  if (!state_->internal_listener) return "";
+  auto host = deployment::ParseHostPort(state_->config.internal_address);
+  return UrlOf(host.ok() ? host->host : "127.0.0.1", state_->internal_listener->port());
+}
+
+const deployment::DeploymentConfig& TwiServer::config() const { return state_->config; }
+
+Json TwiServer::Endpoints() const {
+  Json roles = Json::array();
+  for (Role role : state_->options.roles) roles.push_back(RoleName(role));
+  return {{"public", public_url()},
+          {"internal", internal_url()},
+          {"roles", roles},
+          {"trust_domain", state_->config.trust_domain},
+          {"pid", static_cast<int64_t>(getpid())}};
+}
+
+void TwiServer::Shutdown(absl::Duration drain) {
+  if (state_->public_listener) state_->public_listener->Shutdown(drain);
+  if (state_->internal_listener) state_->internal_listener->Shutdown(drain);
+}
+
+}  // namespace twi::services

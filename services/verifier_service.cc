@@ -1,0 +1,31 @@
+#include "services/verifier_service.h"
+
+#include "libs/core/status.h"
+#include "libs/net/json_api.h"
+
+namespace twi::services {
+
+void AddVerifierRoutes(net::Router& router, verifier::Verifier& v) {
+  const net::RouteOptions json{.json_body = true};
+  router.Handle("POST", "/v1/challenge",
+                net::JsonRoute([&v](const Json&, const net::HttpRequest&) -> absl::StatusOr<Json> {
+                  TWI_ASSIGN_OR_RETURN(verifier::Challenge challenge, v.NewChallenge());
+                  return verifier::ToJson(challenge);
+                }),
+                json);
+  router.Handle(
+      "POST", "/v1/attest",
+      net::JsonRoute([&v](const Json& body, const net::HttpRequest& http) -> absl::StatusOr<Json> {
+        TWI_ASSIGN_OR_RETURN(verifier::AttestationRequest request,
+                             verifier::AttestationRequestFromJson(body));
+        TWI_ASSIGN_OR_RETURN(verifier::AttestationResponse response,
+                             v.Attest(request, http.tls_exporter));
+        return verifier::ToJson(response);
+      }),
+      json);
+  router.Handle("GET", "/v1/verifier/keys", [&v](const net::HttpRequest&) {
+    return net::HttpResponse::Json(200, v.keys().ToJson());
+  });
+}
+
+}  // namespace twi::services

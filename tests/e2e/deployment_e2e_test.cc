@@ -1,0 +1,156 @@
+// End to end with real processes: split roles (Verifier and CA in separate processes, talking
+// mTLS), the internal API's client authorization, the gate on the insecure sample TEE, the
+// quickstart, and --help everywhere.
+#include <filesystem>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/core/files.h"
+#include "libs/core/json.h"
+#include "testing/status_matchers.h"
+#include "tests/e2e/deployment_fixture.h"
+
+namespace twi::e2e {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(SplitRolesTest, VerifierReachesRemoteCaOverMtlsForMechanismA) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.File("d");
+  ASSERT_NO_FATAL_FAILURE(InitDeployment(dir));
+  RunningServer ca = StartServer(dir, "ca");
+  ASSERT_FALSE(ca.internal_url().empty());
+  RunningServer verifier = StartServer(dir, "verifier", {{"TWI_CA_URL", ca.internal_url()}});
+  ASSERT_FALSE(verifier.public_url().empty());
+  EXPECT_TRUE(verifier.internal_url().empty()) << "a verifier-only process has no internal API";
+
+  const auto a = Twi({"agent", "acquire", "--mechanism", "A", "--verifier", verifier.public_url(),
+                      "--server-ca", dir + "/pki/internal-ca.pem", "--sample-platform-key",
+                      dir + "/keys/sample-platform.key", "--image", kImageV1, "--svn", "2", "--out",
+                      tmp.File("A"), "--json"});
+  ASSERT_TRUE(a.ok()) << a.err << verifier.process->err() << ca.process->err();
+  EXPECT_THAT(a.out, HasSubstr(kWorkloadId));
+  const auto b = Twi({"agent", "acquire", "--mechanism", "B", "--verifier", verifier.public_url(),
+                      "--ca", ca.public_url(), "--server-ca", dir + "/pki/internal-ca.pem",
+                      "--sample-platform-key", dir + "/keys/sample-platform.key", "--image",
+                      kImageV2, "--svn", "2", "--out", tmp.File("B")});
+  EXPECT_TRUE(b.ok()) << b.err;
+  // The CA-only process serves no verifier API.
+  const auto challenge =
+      testing::RunCommand({"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                           "-H", "Content-Type: application/json", "-d", "{}", "--cacert",
+                           dir + "/pki/internal-ca.pem", ca.public_url() + "/v1/challenge"});
+  EXPECT_EQ(challenge.out, "404");
+}
+
+TEST(SplitRolesTest, InternalApiRequiresTheVerifierServiceCertificate) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.File("d");
+  ASSERT_NO_FATAL_FAILURE(InitDeployment(dir));
+  RunningServer ca = StartServer(dir, "ca");
+  const std::string url = ca.internal_url() + "/v1/internal/credentials";
+  auto post = [&](const std::string& name) {
+    std::vector<std::string> args = {"curl",     "-sS",
+                                     "-X",       "POST",
+                                     "-H",       "Content-Type: application/json",
+                                     "-d",       "{}",
+                                     "--cacert", dir + "/pki/internal-ca.pem",
+                                     "-w",       "\n%{http_code}"};
+    if (!name.empty()) {
+      args.insert(args.end(), {"--cert", dir + "/pki/" + name + ".pem", "--key",
+                               dir + "/keys/" + name + ".key"});
+    }
+    args.push_back(url);
+    return testing::RunCommand(args);
+  };
+  // No client certificate: the TLS handshake itself fails.
+  EXPECT_FALSE(post("").ok());
+  // A certificate of the internal PKI, but not the verifier's identity: 403.
+  const auto denied = post("server-tls");
+  EXPECT_THAT(denied.out, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(denied.out, HasSubstr("\n403"));
+  // The verifier's certificate passes authorization and reaches request validation.
+  const auto allowed = post("verifier-client");
+  EXPECT_THAT(allowed.out, HasSubstr("REQUEST_INVALID"));
+  EXPECT_THAT(allowed.out, HasSubstr("\n400"));
+}
+
+TEST(SampleTeeGateTest, DeploymentWithoutTheFlagRefusesSampleEvidence) {
+  testing::TempDir tmp;
+  const std::string secure = tmp.File("secure");
+  const std::string insecure = tmp.File("insecure");
+  ASSERT_NO_FATAL_FAILURE(InitDeployment(secure, /*allow_sample=*/false));
+  ASSERT_NO_FATAL_FAILURE(InitDeployment(insecure, /*allow_sample=*/true));
+  EXPECT_FALSE(std::filesystem::exists(secure + "/keys/sample-platform.key"));
+  RunningServer server = StartServer(secure);
+  const auto r = Twi({"agent", "acquire", "--mechanism", "A", "--verifier", server.public_url(),
+                      "--server-ca", secure + "/pki/internal-ca.pem", "--sample-platform-key",
+                      insecure + "/keys/sample-platform.key", "--image", kImageV1, "--svn", "2",
+                      "--out", tmp.File("out")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("TEE_NOT_ALLOWED"));
+  EXPECT_FALSE(std::filesystem::exists(tmp.File("out")));
+}
+
+TEST(SampleTeeGateTest, ProductionProfileRefusesTheSampleTee) {
+  testing::TempDir tmp;
+  const auto init = Twi({"server", "init", "--dir", tmp.File("p"), "--trust-domain", kTrustDomain,
+                         "--allow-insecure-sample-tee"});
+  EXPECT_EQ(init.exit_code, 1);
+  EXPECT_THAT(init.err, HasSubstr("CONFIG_INVALID"));
+  EXPECT_FALSE(std::filesystem::exists(tmp.File("p") + "/config.yaml"));
+  // A production deployment whose config is edited to allow it does not start.
+  const auto ok = Twi({"server", "init", "--dir", tmp.File("q"), "--trust-domain", kTrustDomain});
+  ASSERT_TRUE(ok.ok()) << ok.err;
+  ASSERT_OK_AND_ASSIGN(std::string config, ReadFile(tmp.File("q") + "/config.yaml"));
+  const size_t at = config.find("allow_insecure_sample_tee: false");
+  ASSERT_NE(at, std::string::npos) << config;
+  config.replace(at, 32, "allow_insecure_sample_tee: true");
+  ASSERT_OK(WriteFileAtomic(tmp.File("q") + "/config.yaml", config));
+  const auto start = Twi({"server", "--dir", tmp.File("q"), "--listen-public", "127.0.0.1:0",
+                          "--listen-internal", "127.0.0.1:0"});
+  EXPECT_EQ(start.exit_code, 1);
+  EXPECT_THAT(start.err, HasSubstr("CONFIG_INVALID"));
+}
+
+TEST(QuickstartTest, RunsEndToEndTwiceAndLeavesTheArtifacts) {
+  testing::TempDir tmp;
+  for (int run = 0; run < 2; ++run) {
+    SCOPED_TRACE(run);
+    const auto r = Twi({"quickstart", "--dir", tmp.File("var"), "--json"});
+    ASSERT_TRUE(r.ok()) << r.err;
+    ASSERT_OK_AND_ASSIGN(Json summary, ParseJsonObject(r.out));
+    EXPECT_EQ(summary["insecure_sample_tee"], true);
+    EXPECT_EQ(summary["refused"]["unendorsed_image"], "UNKNOWN_MEASUREMENT");
+    EXPECT_EQ(summary["refused"]["debug_enabled"], "DEBUG_FORBIDDEN");
+    EXPECT_EQ(summary["mechanisms"]["A"]["spiffe_id"], summary["mechanisms"]["B"]["spiffe_id"]);
+    EXPECT_NE(summary["mechanisms"]["A"]["release"], summary["mechanisms"]["B"]["release"]);
+    for (const char* m : {"A", "B"}) {
+      for (const char* f :
+           {"svid.pem", "svid.key", "bundle.pem", "bundle.jwks", "wit.jwt", "ear.jwt"}) {
+        EXPECT_TRUE(std::filesystem::exists(tmp.File("var") + "/quickstart/" + m + "/" + f));
+      }
+    }
+  }
+}
+
+TEST(CliTest, HelpEverywhereAndUsageErrors) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"server", "--help"},
+                                             {"server", "init", "--help"},
+                                             {"agent", "acquire", "--help"},
+                                             {"agent", "measure", "--help"},
+                                             {"verify", "wit", "--help"},
+                                             {"quickstart", "--help"}}) {
+    const auto r = Twi(args);
+    EXPECT_TRUE(r.ok()) << args[0];
+    EXPECT_THAT(r.out, HasSubstr("--"));
+  }
+  EXPECT_NE(Twi({"agent", "acquire", "--mechanism", "Z", "--out", "x"}).exit_code, 0);
+  EXPECT_NE(Twi({"no-such-command"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace twi::e2e

@@ -1,0 +1,265 @@
+// `twi quickstart`: the whole system on one machine, end to end (README, `make quickstart`).
+//
+// Creates (or reuses) a development deployment with the INSECURE sample TEE, endorses two
+// releases of one workload, starts every role on loopback, acquires credentials through
+// mechanisms A and B (one per release: the identifier stays the same), checks them as a
+// relying party would, shows that unendorsed evidence is refused, and leaves the artifacts
+// under <dir>/quickstart/<mechanism>/.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "libs/agent/attesters.h"
+#include "libs/agent/https_acquire.h"
+#include "libs/agent/measurement.h"
+#include "libs/core/files.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+#include "libs/crypto/digest.h"
+#include "libs/crypto/keys.h"
+#include "libs/deployment/config.h"
+#include "libs/deployment/init.h"
+#include "libs/deployment/layout.h"
+#include "libs/ear/ear.h"
+#include "libs/policy/tier.h"
+#include "libs/rp/credentials.h"
+#include "services/server.h"
+#include "tools/twi/cli.h"
+
+namespace twi::cli {
+namespace {
+
+constexpr char kTrustDomain[] = "quickstart.twi.test";
+constexpr char kWorkloadPolicyName[] = "payroll";
+
+// The sample TEE's stand-in for a container image digest, one per release.
+Bytes ImageDigest(std::string_view release) {
+  return crypto::Sha256(AsBytes(absl::StrFormat("twi quickstart payroll image %s", release)));
+}
+
+std::string Sha256Text(ByteView digest) { return "sha256:" + HexEncode(digest); }
+
+std::string WorkloadPolicy(ByteView agent) {
+  return absl::StrFormat(
+      R"(# Written by `twi quickstart`: the reference values the Workload Owner endorses.
+# Two releases, one identity: adding or revoking a release never changes the identifier.
+version: 1
+kind: workload
+name: %s
+identifier: spiffe://%s/workload/payroll
+claims:
+  application: Payroll Application
+  location: DE
+  cleared_for_pii: true
+credentials:
+  formats: [x509-svid, wit]
+  x509_svid_ttl: 1h
+  wit_ttl: 30m
+releases:
+  - name: "1.0"
+    tee: sample
+    measurements:
+      image: %s
+    agents: [%s]
+    min_svn: 1
+  - name: "1.1"
+    tee: sample
+    measurements:
+      image: %s
+    agents: [%s]
+    min_svn: 1
+)",
+      kWorkloadPolicyName, kTrustDomain, Sha256Text(ImageDigest("1.0")), Sha256Text(agent),
+      Sha256Text(ImageDigest("1.1")), Sha256Text(agent));
+}
+
+absl::Status PrepareDeployment(const deployment::Layout& layout, std::string* notes) {
+  if (!std::filesystem::exists(layout.config())) {
+    deployment::InitOptions init;
+    init.dir = layout.dir();
+    init.trust_domain = kTrustDomain;
+    init.profile = deployment::Profile::kDevelopment;
+    init.allow_insecure_sample_tee = true;
+    init.now = absl::Now();
+    TWI_RETURN_IF_ERROR(deployment::InitDeployment(init));
+    *notes +=
+        absl::StrFormat("  created deployment %s (trust domain %s)\n", layout.dir(), kTrustDomain);
+  } else {
+    TWI_ASSIGN_OR_RETURN(std::string yaml, ReadFile(layout.config()));
+    TWI_ASSIGN_OR_RETURN(deployment::DeploymentConfig config, deployment::ParseConfig(yaml));
+    if (config.profile != deployment::Profile::kDevelopment || !config.allow_insecure_sample_tee ||
+        config.trust_domain != kTrustDomain) {
+      return Error(Reason::kConfigInvalid,
+                   absl::StrFormat("%s holds a deployment that is not a quickstart one; use "
+                                   "another --dir",
+                                   layout.dir()));
+    }
+    *notes +=
+        absl::StrFormat("  reusing deployment %s (trust domain %s)\n", layout.dir(), kTrustDomain);
+  }
+  // The agent measurement is this binary's digest, so it is endorsed afresh after each build.
+  TWI_ASSIGN_OR_RETURN(Bytes agent, agent::MeasureSelf());
+  return WriteFileAtomic(absl::StrFormat("%s/%s.yaml", layout.workloads(), kWorkloadPolicyName),
+                         WorkloadPolicy(agent));
+}
+
+struct Checked {
+  std::string mechanism;
+  std::string release;
+  std::string spiffe_id;
+  std::string serial;
+  std::string wit_subject;
+  std::string ear_status;
+  std::string dir;
+};
+
+// Reads the artifacts back from disk and checks them as a relying party would.
+absl::StatusOr<Checked> CheckAsRelyingParty(const deployment::Layout& layout,
+                                            const std::string& dir) {
+  const absl::Time now = absl::Now();
+  TWI_ASSIGN_OR_RETURN(std::string bundle_json, ReadFile(dir + "/bundle.jwks"));
+  TWI_ASSIGN_OR_RETURN(rp::SpiffeBundle bundle, rp::ParseSpiffeBundle(bundle_json));
+  TWI_ASSIGN_OR_RETURN(std::string chain, ReadFile(dir + "/svid.pem"));
+  TWI_ASSIGN_OR_RETURN(rp::VerifiedX509Svid svid,
+                       rp::VerifyX509Svid(chain, kTrustDomain, bundle, now));
+  TWI_ASSIGN_OR_RETURN(std::string wit_text, ReadTokenFile(dir + "/wit.jwt"));
+  TWI_ASSIGN_OR_RETURN(rp::VerifiedWit wit, rp::VerifyWit(wit_text, kTrustDomain, bundle, now));
+  TWI_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(dir + "/svid.key"));
+  TWI_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::FromPem(key_pem));
+  SecureWipe(key_pem.data(), key_pem.size());
+  if (!key.public_key().Equals(svid.leaf.public_key()) ||
+      !key.public_key().Equals(wit.confirmation_key.key()) || wit.id != svid.id) {
+    return Error(Reason::kKeyMismatch, "svid.key, the X509-SVID and the WIT do not agree");
+  }
+  TWI_ASSIGN_OR_RETURN(std::string jwks_text, ReadFile(layout.verifier_jwks()));
+  TWI_ASSIGN_OR_RETURN(jose::Jwks verifier_keys, jose::Jwks::Parse(jwks_text));
+  TWI_ASSIGN_OR_RETURN(std::string ear_text, ReadTokenFile(dir + "/ear.jwt"));
+  TWI_ASSIGN_OR_RETURN(ear::Ear result, ear::Verify(ear_text, verifier_keys, now));
+  if (!result.workload.has_value() || result.workload->identifier != svid.id.ToString()) {
+    return Error(Reason::kEarInvalid, "the EAR does not name the credential's identifier");
+  }
+  Checked checked;
+  checked.release = result.workload->release;
+  checked.spiffe_id = svid.id.ToString();
+  checked.serial = svid.leaf.SerialHex();
+  checked.wit_subject = wit.id.ToString();
+  checked.ear_status = std::string(policy::TierName(result.status));
+  checked.dir = dir;
+  return checked;
+}
+
+absl::StatusOr<std::unique_ptr<evidence::Attester>> Attester(const deployment::Layout& layout,
+                                                             std::string_view release,
+                                                             bool debug = false) {
+  agent::SampleTeeOptions tee;
+  tee.platform_key_path = layout.key(deployment::kSamplePlatform);
+  tee.image_digest = ImageDigest(release);
+  tee.svn = 1;
+  tee.debug = debug;
+  return agent::NewSampleTeeAttester(tee);
+}
+
+// Evidence the owner never endorsed must be refused; returns the refusal's reason name.
+absl::StatusOr<std::string> ExpectRefusal(const deployment::Layout& layout,
+                                          const agent::HttpsEndpoints& endpoints,
+                                          std::string_view release, bool debug) {
+  TWI_ASSIGN_OR_RETURN(auto attester, Attester(layout, release, debug));
+  auto refused = agent::AcquireOverHttps(endpoints, "A", *attester, {});
+  if (refused.ok()) {
+    return Error(Reason::kInternal,
+                 absl::StrFormat("evidence of release %s was wrongly accepted", release));
+  }
+  return std::string(ReasonName(GetReason(refused.status())));
+}
+
+absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
+  const absl::Time start = absl::Now();
+  const deployment::Layout layout(dir);
+  std::string notes;
+  TWI_RETURN_IF_ERROR(MakeDirs(dir, 0755));
+  TWI_RETURN_IF_ERROR(PrepareDeployment(layout, &notes));
+
+  services::ServerOptions server_options;
+  server_options.dir = dir;
+  server_options.getenv = [](const char* name) -> const char* {
+    // Ephemeral loopback ports: the quickstart never collides with another service.
+    const std::string_view n(name);
+    if (n == "TWI_LISTEN_PUBLIC" || n == "TWI_LISTEN_INTERNAL") return "127.0.0.1:0";
+    return nullptr;
+  };
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<services::TwiServer> server,
+                       services::TwiServer::Start(std::move(server_options)));
+  agent::HttpsEndpoints endpoints;
+  endpoints.verifier_url = server->public_url();
+  endpoints.ca_url = server->public_url();
+  TWI_ASSIGN_OR_RETURN(endpoints.server_ca_pem, ReadFile(layout.cert(deployment::kInternalCa)));
+
+  std::vector<Checked> results;
+  for (const auto& [mechanism, release] :
+       std::vector<std::pair<std::string, std::string>>{{"A", "1.0"}, {"B", "1.1"}}) {
+    TWI_ASSIGN_OR_RETURN(auto attester, Attester(layout, release));
+    TWI_ASSIGN_OR_RETURN(agent::Acquired acquired,
+                         agent::AcquireOverHttps(endpoints, mechanism, *attester, {}));
+    const std::string out_dir = absl::StrFormat("%s/quickstart/%s", dir, mechanism);
+    TWI_RETURN_IF_ERROR(agent::WriteArtifacts(acquired, out_dir));
+    TWI_ASSIGN_OR_RETURN(Checked checked, CheckAsRelyingParty(layout, out_dir));
+    checked.mechanism = mechanism;
+    results.push_back(std::move(checked));
+  }
+  TWI_ASSIGN_OR_RETURN(std::string unknown, ExpectRefusal(layout, endpoints, "2.0-unreleased",
+                                                          /*debug=*/false));
+  TWI_ASSIGN_OR_RETURN(std::string debug, ExpectRefusal(layout, endpoints, "1.1", true));
+  server->Shutdown();
+  if (results[0].spiffe_id != results[1].spiffe_id) {
+    return Error(Reason::kInternal, "two releases of one workload got different identifiers");
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+
+  Output out;
+  out.json = {{"trust_domain", kTrustDomain},
+              {"insecure_sample_tee", true},
+              {"stable_identifier", results[0].spiffe_id},
+              {"refused", {{"unendorsed_image", unknown}, {"debug_enabled", debug}}},
+              {"seconds", seconds}};
+  out.text =
+      "twi quickstart\n"
+      "  !! INSECURE sample TEE: evidence is signed with a key file, not by hardware.\n"
+      "  !! allow_insecure_sample_tee is set in this development deployment only.\n" +
+      notes;
+  for (const Checked& r : results) {
+    out.json["mechanisms"][r.mechanism] = {{"release", r.release},
+                                           {"spiffe_id", r.spiffe_id},
+                                           {"x509_serial", r.serial},
+                                           {"ear_status", r.ear_status},
+                                           {"artifacts", r.dir}};
+    out.text += absl::StrFormat(
+        "  mechanism %s  release %-4s -> %s\n               X509-SVID serial %s verified against "
+        "the bundle; WIT verified; EAR %s\n               artifacts in %s/\n",
+        r.mechanism, r.release, r.spiffe_id, r.serial, r.ear_status, r.dir);
+  }
+  out.text += absl::StrFormat(
+      "  stable identity: both releases map to %s\n"
+      "  refused as expected: unendorsed image -> %s, debug enabled -> %s\n"
+      "  done in %.1f s\n",
+      results[0].spiffe_id, unknown, debug, seconds);
+  return out;
+}
+
+}  // namespace
+
+void AddQuickstartCommand(CLI::App& app, Context& context) {
+  CLI::App* quickstart = app.add_subcommand(
+      "quickstart", "Run the whole system on loopback and acquire credentials (development)");
+  auto dir = std::make_shared<std::string>("var");
+  quickstart->add_option("--dir", *dir, "State directory")->capture_default_str();
+  Register(quickstart, context, [dir, &context] {
+    // The summary is the quickstart's output; per-request logs only when asked for.
+    if (context.log_level.empty() && std::getenv("TWI_LOG_LEVEL") == nullptr) {
+      SetLogLevel(LogLevel::kWarning);
+    }
+    return RunQuickstart(*dir);
+  });
+}
+
+}  // namespace twi::cli

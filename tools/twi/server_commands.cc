@@ -1,0 +1,149 @@
+// `twi server init` and `twi server`.
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "libs/core/files.h"
+#include "libs/core/status.h"
+#include "libs/deployment/init.h"
+#include "libs/deployment/layout.h"
+#include "services/server.h"
+#include "tools/twi/cli.h"
+
+namespace twi::cli {
+namespace {
+
+struct InitFlags {
+  std::string dir;
+  std::string trust_domain;
+  std::string profile = "production";
+  bool allow_insecure_sample_tee = false;
+};
+
+absl::StatusOr<Output> RunInit(const InitFlags& flags) {
+  deployment::InitOptions options;
+  options.dir = flags.dir;
+  options.trust_domain = flags.trust_domain;
+  options.profile = flags.profile == "development" ? deployment::Profile::kDevelopment
+                                                   : deployment::Profile::kProduction;
+  options.allow_insecure_sample_tee = flags.allow_insecure_sample_tee;
+  options.now = absl::Now();
+  TWI_RETURN_IF_ERROR(deployment::InitDeployment(options));
+  const deployment::Layout layout(flags.dir);
+  Output out;
+  out.json = {
+      {"dir", flags.dir},          {"trust_domain", flags.trust_domain},
+      {"profile", flags.profile},  {"allow_insecure_sample_tee", flags.allow_insecure_sample_tee},
+      {"config", layout.config()}, {"policies", layout.policies()}};
+  out.text = absl::StrFormat(
+      "Initialized deployment %s for trust domain %s (%s profile).\n"
+      "  configuration   %s\n  policies        %s (add workloads under workloads/)\n"
+      "  trust bundle    %s\n",
+      flags.dir, flags.trust_domain, flags.profile, layout.config(), layout.policies(),
+      layout.cert(deployment::kTrustDomainRoot));
+  if (flags.allow_insecure_sample_tee) {
+    out.text +=
+        "  WARNING: the INSECURE sample TEE is enabled. Evidence from it proves nothing; use it "
+        "for development only.\n";
+  }
+  return out;
+}
+
+struct RunFlags {
+  std::string dir;
+  std::string roles = "verifier,ca";
+  std::string listen_public;
+  std::string listen_internal;
+};
+
+absl::Status WriteEndpoints(const services::TwiServer& server, const deployment::Layout& layout,
+                            const std::vector<services::Role>& roles) {
+  for (services::Role role : roles) {
+    const std::string path = absl::StrFormat("%s/%s.json", layout.run(), services::RoleName(role));
+    TWI_RETURN_IF_ERROR(WriteFileAtomic(path, server.Endpoints().dump(2) + "\n", 0644));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Output> RunServer(const RunFlags& flags, bool json) {
+  TWI_ASSIGN_OR_RETURN(std::vector<services::Role> roles, services::ParseRoles(flags.roles));
+  // Block the stop signals before any thread starts, so that every thread inherits the mask and
+  // only sigwait below receives them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  services::ServerOptions options;
+  options.dir = flags.dir;
+  options.roles = roles;
+  options.getenv = [flags](const char* name) -> const char* {
+    const std::string_view n(name);
+    if (n == "TWI_LISTEN_PUBLIC" && !flags.listen_public.empty()) {
+      return flags.listen_public.c_str();
+    }
+    if (n == "TWI_LISTEN_INTERNAL" && !flags.listen_internal.empty()) {
+      return flags.listen_internal.c_str();
+    }
+    return std::getenv(name);
+  };
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<services::TwiServer> server,
+                       services::TwiServer::Start(std::move(options)));
+  const deployment::Layout layout(flags.dir);
+  TWI_RETURN_IF_ERROR(WriteEndpoints(*server, layout, roles));
+  // The ready line: tests and scripts wait for it instead of polling.
+  if (json) {
+    std::cout << server->Endpoints().dump() << std::endl;
+  } else {
+    std::cout << absl::StrFormat("twi server ready: public %s%s (roles %s)", server->public_url(),
+                                 server->internal_url().empty()
+                                     ? std::string()
+                                     : " internal " + server->internal_url(),
+                                 flags.roles)
+              << std::endl;
+  }
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  std::cerr << "twi server: stopping (signal " << signal_number << ")" << std::endl;
+  server->Shutdown(absl::Seconds(5));
+  return Output{Json::object(), ""};
+}
+
+}  // namespace
+
+void AddServerCommands(CLI::App& app, Context& context) {
+  CLI::App* server = app.add_subcommand("server", "Run the Verifier and Credential Authority");
+  auto run_flags = std::make_shared<RunFlags>();
+  server->add_option("--dir", run_flags->dir, "Deployment directory (from `twi server init`)");
+  server->add_option("--roles", run_flags->roles, "Roles to run: verifier, ca (comma-separated)")
+      ->capture_default_str();
+  server->add_option("--listen-public", run_flags->listen_public,
+                     "Override listen.public (host:port; port 0 = ephemeral)");
+  server->add_option("--listen-internal", run_flags->listen_internal,
+                     "Override listen.internal (host:port; port 0 = ephemeral)");
+  server->add_flag("--json", context.json, "Print the ready line as JSON");
+
+  CLI::App* init = server->add_subcommand("init", "Create a deployment directory with its PKI");
+  auto init_flags = std::make_shared<InitFlags>();
+  init->add_option("--dir", init_flags->dir, "Directory to create")->required();
+  init->add_option("--trust-domain", init_flags->trust_domain, "SPIFFE trust domain")->required();
+  init->add_option("--profile", init_flags->profile, "development or production")
+      ->check(CLI::IsMember({"development", "production"}))
+      ->capture_default_str();
+  init->add_flag("--allow-insecure-sample-tee", init_flags->allow_insecure_sample_tee,
+                 "Accept the INSECURE sample TEE (development profile only)");
+  Register(init, context, [init_flags] { return RunInit(*init_flags); });
+
+  server->callback([&context, server, init, run_flags] {
+    if (init->parsed()) return;
+    if (run_flags->dir.empty()) throw CLI::RequiredError("--dir");
+    context.action = [&context, run_flags] { return RunServer(*run_flags, context.json); };
+  });
+}
+
+}  // namespace twi::cli
