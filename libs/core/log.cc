@@ -34,6 +34,8 @@ std::string_view LevelName(LogLevel level) {
 }  // namespace
 
 void SetLogLevel(LogLevel level) { g_level = static_cast<int>(level); }
+
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }
 void SetLogJson(bool json) { g_json = json; }
 
 void Log(LogLevel level, std::string_view component, std::string_view message) {

@@ -16,6 +16,9 @@ void SetLogJson(bool json);
 
 void Log(LogLevel level, std::string_view component, std::string_view message);
 
+// Whether a message at `level` would be written. Hot paths check it before formatting.
+bool LogEnabled(LogLevel level);
+
 inline void LogDebug(std::string_view component, std::string_view message) {
   Log(LogLevel::kDebug, component, message);
 }

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 #include "absl/strings/str_format.h"
 #include "libs/core/status.h"
@@ -69,6 +71,36 @@ constexpr uint8_t kP384SpkiPrefix[] = {0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a,
 
 ByteView SpkiPrefix(KeyType curve) {
   return curve == KeyType::kEcP256 ? ByteView(kP256SpkiPrefix) : ByteView(kP384SpkiPrefix);
+}
+
+// Imported EC public keys by curve and point. One credential key is imported several times per
+// issuance (the attestation request's JWK, the EAR's cnf, the CSR, the certificate), and each
+// OpenSSL 3.0 import builds a new EC group with its Montgomery constants. The value for a key is
+// a function of the key bytes alone, and EVP_PKEY objects are immutable once imported and safe
+// to share between threads, so a hit returns exactly what a new import would. Bounded: when
+// full it starts afresh.
+class EcKeyCache {
+ public:
+  std::shared_ptr<EVP_PKEY> Find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = keys_.find(key);
+    return it == keys_.end() ? nullptr : it->second;
+  }
+  void Insert(std::string key, std::shared_ptr<EVP_PKEY> value) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (keys_.size() >= kCapacity) keys_.clear();
+    keys_.emplace(std::move(key), std::move(value));
+  }
+
+ private:
+  static constexpr size_t kCapacity = 1024;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<EVP_PKEY>> keys_;  // guarded by mu_
+};
+
+EcKeyCache& RecentEcKeys() {
+  static EcKeyCache* cache = new EcKeyCache();  // never destroyed: used until exit
+  return *cache;
 }
 
 // The SEC 1 uncompressed point (0x04 || x || y) of an EC key, read as one provider parameter.
@@ -233,6 +265,11 @@ absl::StatusOr<PublicKey> PublicKey::FromEcCoordinates(KeyType curve, ByteView x
   point.push_back(0x04);  // SEC 1 §2.3.3 uncompressed point
   point.insert(point.end(), x.begin(), x.end());
   point.insert(point.end(), y.begin(), y.end());
+  std::string cache_key(1, static_cast<char>(curve));
+  cache_key.append(AsString(point));
+  if (std::shared_ptr<EVP_PKEY> cached = RecentEcKeys().Find(cache_key)) {
+    return PublicKey(std::move(cached), curve);
+  }
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
                                        const_cast<char*>(CurveName(curve)), 0),
@@ -252,7 +289,9 @@ absl::StatusOr<PublicKey> PublicKey::FromEcCoordinates(KeyType curve, ByteView x
   if (!check || EVP_PKEY_public_check_quick(check.get()) != 1) {
     return OpenSslError(Reason::kKeyInvalid, "EC point is not on the curve");
   }
-  return PublicKey(Share(pkey.release()), curve);
+  std::shared_ptr<EVP_PKEY> shared = Share(pkey.release());
+  RecentEcKeys().Insert(std::move(cache_key), shared);
+  return PublicKey(std::move(shared), curve);
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromEd25519(ByteView raw) {

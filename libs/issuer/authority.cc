@@ -139,8 +139,8 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
   IssuedCredentials out;
   out.spiffe_id = id.ToString();
   out.ear_digest = crypto::Sha256Id(AsBytes(request.ear));
-  out.bundle_pem = config_.bundle.ToPem();
-  out.bundle_jwks = config_.bundle.ToSpiffeJwks();
+  out.bundle_pem = bundle_pem_;
+  out.bundle_jwks = bundle_jwks_;
   std::vector<storage::IssuanceRecord> records;
   auto record = [&](std::string credential_id, std::string_view format, ByteView credential,
                     absl::Time not_before, absl::Time not_after) {
@@ -198,9 +198,11 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
              absl::StrFormat("ledger append failed, nothing issued: %s", std::string(s.message())));
     return Error(Reason::kStorageError, "issuance ledger unavailable; retry later");
   }
-  LogInfo("ca", absl::StrFormat("issued %s to %s (workload %s, release %s, mechanism %s, ear %s)",
-                                absl::StrJoin(formats, ","), out.spiffe_id, workload.workload,
-                                workload.release, records.front().mechanism, out.ear_digest));
+  if (LogEnabled(LogLevel::kInfo)) {
+    LogInfo("ca", absl::StrFormat("issued %s to %s (workload %s, release %s, mechanism %s, ear %s)",
+                                  absl::StrJoin(formats, ","), out.spiffe_id, workload.workload,
+                                  workload.release, records.front().mechanism, out.ear_digest));
+  }
   return out;
 }
 

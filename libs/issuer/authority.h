@@ -57,13 +57,18 @@ class CredentialAuthority final : public CredentialIssuer {
         trusted_(std::move(trusted)),
         ledger_(ledger),
         clock_(clock),
-        wit_kid_(std::move(wit_kid)) {}
+        wit_kid_(std::move(wit_kid)),
+        bundle_pem_(config_.bundle.ToPem()),
+        bundle_jwks_(config_.bundle.ToSpiffeJwks()) {}
 
   AuthorityConfig config_;
   jose::Jwks trusted_;
   storage::IssuanceLedger* ledger_;
   const Clock* clock_;
   std::string wit_kid_;
+  // The bundle as every issuance returns it, encoded once.
+  const std::string bundle_pem_;
+  const Json bundle_jwks_;
 };
 
 }  // namespace twi::issuer

@@ -206,10 +206,12 @@ asio::awaitable<bool> ServerSession::ServeRequest(beast::flat_buffer& buffer) {
   BeastResponse wire = ToBeastResponse(std::move(response), keep_alive);
   stream_.next_layer().expires_after(ToSteady(options.read_timeout));
   co_await http::async_write(stream_, wire, Await(ec));
-  LogDebug(kLog,
-           absl::StrFormat("%s %s %s -> %d (%.1f ms)%s", remote_address_, request.method,
-                           request.path, status, absl::ToDoubleMilliseconds(absl::Now() - start),
-                           ec ? " write failed: " + ec.message() : std::string()));
+  if (LogEnabled(LogLevel::kDebug)) {
+    LogDebug(kLog,
+             absl::StrFormat("%s %s %s -> %d (%.1f ms)%s", remote_address_, request.method,
+                             request.path, status, absl::ToDoubleMilliseconds(absl::Now() - start),
+                             ec ? " write failed: " + ec.message() : std::string()));
+  }
   if (ec) co_return false;
   if (!keep_alive) {
     co_await CloseGracefully();

@@ -109,9 +109,11 @@ absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& r
 
   AttestationResponse response;
   TWI_ASSIGN_OR_RETURN(response.ear, ear::Sign(result, *ear_signer_, kid_));
-  LogInfo(kComponent, absl::StrFormat("appraised %s evidence: %s -> %s (%s)", claims.tee,
-                                      appraisal->matched_rule, result.workload->identifier,
-                                      policy::TierName(result.status)));
+  if (LogEnabled(LogLevel::kInfo)) {
+    LogInfo(kComponent, absl::StrFormat("appraised %s evidence: %s -> %s (%s)", claims.tee,
+                                        appraisal->matched_rule, result.workload->identifier,
+                                        policy::TierName(result.status)));
+  }
 
   if (request.wants_credentials()) {
     // Mechanism A: credential request rode with the evidence; the CA issues on our EAR.

@@ -136,7 +136,8 @@ bool HasEku(const X509* x509, int nid) {
 
 }  // namespace
 
-absl::StatusOr<Certificate> Certificate::Adopt(std::shared_ptr<X509> x509) {
+absl::StatusOr<Certificate> Certificate::Adopt(std::shared_ptr<X509> x509, Bytes der,
+                                               std::optional<crypto::PublicKey> key) {
   // Decodes and caches the standard extensions; fails on malformed or duplicated ones and on
   // signature algorithms OpenSSL does not know.
   if (X509_check_purpose(x509.get(), -1, 0) != 1) {
@@ -144,17 +145,28 @@ absl::StatusOr<Certificate> Certificate::Adopt(std::shared_ptr<X509> x509) {
   }
   TWI_RETURN_IF_ERROR(CheckNoDuplicateExtensions(x509.get()));
   TWI_RETURN_IF_ERROR(CheckIpSans(x509.get()));
-  auto key = crypto::PublicKey::FromEvp(X509_get0_pubkey(x509.get()));
-  if (!key.ok()) {
-    crypto::internal::ClearOpenSslErrors();
-    return Error(Reason::kCertificateInvalid,
-                 absl::StrFormat("unusable subject public key: %s", key.status().message()));
+  if (!key.has_value()) {
+    auto decoded = crypto::PublicKey::FromEvp(X509_get0_pubkey(x509.get()));
+    if (!decoded.ok()) {
+      crypto::internal::ClearOpenSslErrors();
+      return Error(Reason::kCertificateInvalid,
+                   absl::StrFormat("unusable subject public key: %s", decoded.status().message()));
+    }
+    key = *std::move(decoded);
   }
   TWI_ASSIGN_OR_RETURN(absl::Time not_before,
                        ToAbslTime(X509_get0_notBefore(x509.get()), "notBefore"));
   TWI_ASSIGN_OR_RETURN(absl::Time not_after,
                        ToAbslTime(X509_get0_notAfter(x509.get()), "notAfter"));
-  return Certificate(std::move(x509), std::move(key).value(), not_before, not_after);
+  if (der.empty()) {
+    unsigned char* encoded = nullptr;
+    const int len = i2d_X509(x509.get(), &encoded);
+    if (len <= 0) return OpenSslError(Reason::kCertificateInvalid, "cannot encode certificate");
+    der.assign(encoded, encoded + len);
+    OPENSSL_free(encoded);
+  }
+  return Certificate(std::move(x509), std::make_shared<const Bytes>(std::move(der)),
+                     *std::move(key), not_before, not_after);
 }
 
 absl::StatusOr<Certificate> Certificate::FromDer(ByteView der) {
@@ -180,7 +192,7 @@ absl::StatusOr<Certificate> Certificate::FromDer(ByteView der) {
     crypto::internal::ClearOpenSslErrors();
     return Error(Reason::kCertificateInvalid, "non-canonical DER certificate encoding");
   }
-  return Adopt(Share(x509.release()));
+  return Adopt(Share(x509.release()), Bytes(der.begin(), der.end()), std::nullopt);
 }
 
 absl::StatusOr<Certificate> Certificate::FromPem(std::string_view pem) {
@@ -212,17 +224,16 @@ absl::StatusOr<std::vector<Certificate>> Certificate::ChainFromPem(std::string_v
 absl::StatusOr<Certificate> Certificate::FromNative(X509* x509) {
   if (x509 == nullptr) return Error(Reason::kCertificateInvalid, "no certificate");
   if (X509_up_ref(x509) != 1) return OpenSslError(Reason::kCryptoFailure, "X509_up_ref");
-  return Adopt(Share(x509));
+  return Adopt(Share(x509), {}, std::nullopt);
 }
 
-Bytes Certificate::ToDer() const {
-  unsigned char* der = nullptr;
-  const int len = i2d_X509(x509_.get(), &der);
-  if (len <= 0) abort();  // re-encoding a parsed certificate fails only on memory exhaustion
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
+absl::StatusOr<Certificate> Certificate::FromIssued(X509* x509, crypto::PublicKey subject_key) {
+  if (x509 == nullptr) return Error(Reason::kCertificateInvalid, "no certificate");
+  if (X509_up_ref(x509) != 1) return OpenSslError(Reason::kCryptoFailure, "X509_up_ref");
+  return Adopt(Share(x509), {}, std::move(subject_key));
 }
+
+Bytes Certificate::ToDer() const { return *der_; }
 
 std::string Certificate::ToPem() const { return internal::EncodePem(kPemLabel, ToDer()); }
 

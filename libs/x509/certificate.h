@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,17 +87,26 @@ class Certificate {
   // The underlying object; callers must not modify it. For libs/net and libs/x509 only.
   X509* native() const { return x509_.get(); }
 
+  // For libs/x509's issuance only: a certificate OpenSSL holds in `x509` whose subject key is
+  // known to be `subject_key`, so that it need not be decoded again. Same checks as FromNative.
+  static absl::StatusOr<Certificate> FromIssued(X509* x509, crypto::PublicKey subject_key);
+
  private:
-  Certificate(std::shared_ptr<X509> x509, crypto::PublicKey public_key, absl::Time not_before,
-              absl::Time not_after)
+  Certificate(std::shared_ptr<X509> x509, std::shared_ptr<const Bytes> der,
+              crypto::PublicKey public_key, absl::Time not_before, absl::Time not_after)
       : x509_(std::move(x509)),
+        der_(std::move(der)),
         public_key_(std::move(public_key)),
         not_before_(not_before),
         not_after_(not_after) {}
-  // Checks what the accessors rely on, so that they cannot fail.
-  static absl::StatusOr<Certificate> Adopt(std::shared_ptr<X509> x509);
+  // Checks what the accessors rely on, so that they cannot fail. `der`: the encoding if the
+  // caller has it, else empty. `key`: the subject key if known, else it is read from `x509`.
+  static absl::StatusOr<Certificate> Adopt(std::shared_ptr<X509> x509, Bytes der,
+                                           std::optional<crypto::PublicKey> key);
 
   std::shared_ptr<X509> x509_;
+  // The DER encoding, computed once: OpenSSL re-encodes the whole TBS on every i2d_X509.
+  std::shared_ptr<const Bytes> der_;
   crypto::PublicKey public_key_;
   absl::Time not_before_;
   absl::Time not_after_;

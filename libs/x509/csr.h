@@ -21,8 +21,6 @@
 #include "libs/crypto/keys.h"
 #include "libs/crypto/signature.h"
 
-typedef struct X509_req_st X509_REQ;
-
 namespace twi::x509 {
 
 inline constexpr size_t kMaxCsrSize = 16 * 1024;
@@ -49,13 +47,14 @@ class CertificateRequest {
   std::string ToPem() const;
 
  private:
-  CertificateRequest(std::shared_ptr<X509_REQ> request, crypto::PublicKey public_key,
+  struct Parsed;
+  CertificateRequest(std::shared_ptr<const Parsed> parsed, crypto::PublicKey public_key,
                      std::vector<std::string> uri_sans)
-      : request_(std::move(request)),
+      : parsed_(std::move(parsed)),
         public_key_(std::move(public_key)),
         uri_sans_(std::move(uri_sans)) {}
 
-  std::shared_ptr<X509_REQ> request_;
+  std::shared_ptr<const Parsed> parsed_;
   crypto::PublicKey public_key_;
   std::vector<std::string> uri_sans_;
 };

@@ -142,5 +142,28 @@ TEST(CsrTest, NonCanonicalLengthIsRefused) {
   EXPECT_THAT(CertificateRequest::FromDer(padded), HasReason(Reason::kCsrInvalid));
 }
 
+// Each field of the request info, changed alone, is refused with the reason a CA branches on.
+TEST(CsrTest, InfoFieldsAreCheckedOneByOne) {
+  ASSERT_OK_AND_ASSIGN(auto signer, NewSigner());
+  ASSERT_OK_AND_ASSIGN(CertificateRequest csr, CreateCsr(*signer, "web"));
+  const Bytes der = csr.ToDer();
+  // Offsets in a P-256 CSR with CN=web: 30 81 LL | 30 LL | 02 01 00 (version) ...
+  ASSERT_EQ(der[3], 0x30);
+  const size_t version = 3 + 2;
+  ASSERT_EQ(der[version], 0x02);
+  ASSERT_EQ(der[version + 2], 0x00);
+  Bytes v2 = der;
+  v2[version + 2] = 0x01;
+  EXPECT_THAT(CertificateRequest::FromDer(v2), HasReason(Reason::kCsrInvalid));
+  Bytes not_integer = der;
+  not_integer[version] = 0x04;
+  EXPECT_THAT(CertificateRequest::FromDer(not_integer), HasReason(Reason::kCsrInvalid));
+  // The last octet of the signature: still well formed, no longer a proof of possession.
+  Bytes flipped = der;
+  flipped.back() ^= 0x01;
+  ASSERT_OK_AND_ASSIGN(CertificateRequest tampered, CertificateRequest::FromDer(flipped));
+  EXPECT_THAT(tampered.VerifyProofOfPossession(), HasReason(Reason::kCsrSignatureInvalid));
+}
+
 }  // namespace
 }  // namespace twi::x509

@@ -307,7 +307,8 @@ absl::StatusOr<Certificate> IssueCertificate(const CertificateTemplate& tmpl,
   TWI_RETURN_IF_ERROR(internal::SetSignatureValue(*signature, tbs_algorithm,
                                                   const_cast<ASN1_BIT_STRING*>(const_bits),
                                                   const_cast<X509_ALGOR*>(const_outer)));
-  TWI_ASSIGN_OR_RETURN(Certificate certificate, Certificate::FromNative(x509.get()));
+  TWI_ASSIGN_OR_RETURN(Certificate certificate,
+                       Certificate::FromIssued(x509.get(), tmpl.subject_key));
   // A faulty signer (a token glitch, a fault attack) must never release a bad signature.
   if (X509_verify(certificate.native(), signer.public_key().evp()) != 1) {
     crypto::internal::ClearOpenSslErrors();

@@ -9,7 +9,6 @@
 namespace twi::x509::internal {
 namespace {
 
-using crypto::KeyType;
 using crypto::SignatureAlgorithm;
 
 bool IsEcdsa(SignatureAlgorithm algorithm) {
@@ -37,26 +36,6 @@ absl::Status SetSignatureAlgorithm(SignatureAlgorithm algorithm, X509_ALGOR* alg
   }
   if (X509_ALGOR_set0(algor, OBJ_nid2obj(nid), V_ASN1_UNDEF, nullptr) != 1) {
     return crypto::internal::OpenSslError(Reason::kCryptoFailure, "X509_ALGOR_set0");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckSignatureAlgorithm(const X509_ALGOR* algor, KeyType key_type) {
-  const ASN1_OBJECT* object = nullptr;
-  int parameter_type = V_ASN1_UNDEF;
-  X509_ALGOR_get0(&object, &parameter_type, nullptr, algor);
-  const int nid = OBJ_obj2nid(object);
-  const bool is_ec = key_type == KeyType::kEcP256 || key_type == KeyType::kEcP384;
-  const bool fits = (is_ec && (nid == NID_ecdsa_with_SHA256 || nid == NID_ecdsa_with_SHA384)) ||
-                    (key_type == KeyType::kEd25519 && nid == NID_ED25519);
-  if (!fits) {
-    return Error(Reason::kUnsupportedAlgorithm,
-                 "signature algorithm not accepted for this key (ECDSA with SHA-256/384 or "
-                 "Ed25519 only)");
-  }
-  // RFC 5758 §3.2 and RFC 8410 §3: the parameters field MUST be absent.
-  if (parameter_type != V_ASN1_UNDEF) {
-    return Error(Reason::kUnsupportedAlgorithm, "signature algorithm parameters must be absent");
   }
   return absl::OkStatus();
 }

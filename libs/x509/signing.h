@@ -20,11 +20,6 @@ namespace twi::x509::internal {
 // twi never signs with.
 absl::Status SetSignatureAlgorithm(crypto::SignatureAlgorithm algorithm, X509_ALGOR* algor);
 
-// Checks that `algor` is one twi accepts for a signature by a key of `key_type`: ECDSA keys with
-// ecdsa-with-SHA256 or ecdsa-with-SHA384 (both curves: OpenSSL's CLI signs P-384 CSRs with
-// SHA-256 by default), Ed25519 keys with id-Ed25519; parameters absent. kUnsupportedAlgorithm.
-absl::Status CheckSignatureAlgorithm(const X509_ALGOR* algor, crypto::KeyType key_type);
-
 // Signs `tbs` with `signer` and returns SEQUENCE { tbs, algor, BIT STRING signature }, the shape
 // of both Certificate (RFC 5280 §4.1) and CertificationRequest (RFC 2986 §4). ECDSA signatures
 // are converted from the Signer's raw r||s to the DER Ecdsa-Sig-Value (RFC 5758 §3.2).
