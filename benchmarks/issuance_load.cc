@@ -34,6 +34,7 @@
 #include "libs/deployment/init.h"
 #include "libs/deployment/layout.h"
 #include "libs/evidence/backends/sample/sample_attester.h"
+#include "libs/policy/workload_render.h"
 #include "services/deployment_files.h"
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
@@ -117,23 +118,6 @@ double CryptoSecondsPerIssuance() {
   return rounds[rounds.size() / 2];
 }
 
-std::string WorkloadPolicy(ByteView image, ByteView agent) {
-  return absl::StrFormat(R"(version: 1
-kind: workload
-name: bench
-identifier: spiffe://bench.twi.test/workload/bench
-credentials:
-  formats: [x509-svid, wit]
-releases:
-  - name: "1"
-    tee: sample
-    measurements:
-      image: sha256:%s
-    agents: [sha256:%s]
-)",
-                         HexEncode(image), HexEncode(agent));
-}
-
 struct WorkerResult {
   std::vector<double> latencies;  // seconds, measured phase only
   int failures = 0;
@@ -156,7 +140,14 @@ int Run(const Options& options) {
   }
   const Bytes image = crypto::Sha256(AsBytes("bench image"));
   const Bytes agent = *agent::MeasureSelf();
-  (void)WriteFileAtomic(layout.workloads() + "/bench.yaml", WorkloadPolicy(image, agent));
+  auto workload = policy::SimpleWorkload("bench", "spiffe://bench.twi.test/workload/bench",
+                                         "sample", {{"1", image}}, agent);
+  if (!workload.ok() ||
+      !WriteFileAtomic(layout.workloads() + "/bench.yaml", policy::RenderWorkloadPolicy(*workload))
+           .ok()) {
+    std::cerr << "cannot write the workload policy\n";
+    return 1;
+  }
 
   auto server = testing::BackgroundProcess::Start(
       {testing::TwiBinary(), "server", "--dir", layout.dir(), "--listen-public", "127.0.0.1:0",

@@ -22,7 +22,9 @@ constexpr size_t kReadChunk = 16 * 1024;
 // closing with unread request bytes does not reset the connection before the client has read the
 // response (the "lingering close" of HTTP servers). Bounded in time and bytes.
 constexpr absl::Duration kMaxLinger = absl::Seconds(2);
-constexpr size_t kMaxLingerBytes = 1 << 20;
+// Enough to drain a body a few times over the default 1 MiB limit, which a client that never
+// reads before it has written everything (most do) is still sending when refused.
+constexpr size_t kMaxLingerBytes = 4 << 20;
 // Waiting for the peer's close_notify is a courtesy, not worth holding a connection long.
 constexpr absl::Duration kMaxTlsShutdown = absl::Seconds(1);
 

@@ -54,6 +54,14 @@ absl::StatusOr<Challenge> Verifier::NewChallenge() {
   challenge.nonce = crypto::RandomBytes(config_.nonce_size);
   challenge.expires_at = clock_->Now() + config_.nonce_ttl;
   TWI_RETURN_IF_ERROR(nonces_->Put(challenge.nonce, challenge.expires_at));
+  if (config_.purge_every > 0 && ++challenges_ % config_.purge_every == 0) {
+    const absl::Time cutoff = clock_->Now() - config_.purge_after;
+    if (auto purged = nonces_->PurgeExpired(cutoff); !purged.ok()) {
+      LogWarning(kComponent, absl::StrFormat("nonce purge failed: %s", purged.status().message()));
+    } else if (*purged > 0) {
+      LogDebug(kComponent, absl::StrFormat("purged %d expired nonces", *purged));
+    }
+  }
   return challenge;
 }
 

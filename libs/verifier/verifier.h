@@ -7,6 +7,7 @@
 // Not here: HTTP (services/verifier_service) and key custody (the EAR Signer comes from outside).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,11 @@ namespace twi::verifier {
 struct VerifierConfig {
   absl::Duration nonce_ttl = absl::Minutes(2);
   size_t nonce_size = 32;
+  // Every `purge_every` challenges, nonces that expired more than `purge_after` ago are deleted,
+  // so the store stays the size of the live window. Until then a late answer is told
+  // NONCE_EXPIRED; after, NONCE_UNKNOWN. 0 disables purging.
+  int purge_every = 1024;
+  absl::Duration purge_after = absl::Minutes(10);
   ear::VerifierId verifier_id = {"twi", "twi-verifier"};
 };
 
@@ -36,7 +42,8 @@ class Verifier {
            const evidence::EvidenceRegistry* registry, const policy::PolicySet* policies,
            const crypto::Signer* ear_signer, issuer::CredentialIssuer* issuer, const Clock* clock);
 
-  // A fresh single-use nonce, stored before it is returned. kStorageError.
+  // A fresh single-use nonce, stored before it is returned; now and then purges expired ones
+  // (a failed purge is logged, never returned). kStorageError.
   absl::StatusOr<Challenge> NewChallenge();
 
   // Appraises `request` that arrived on a TLS connection whose RFC 9266 exporter is
@@ -61,6 +68,7 @@ class Verifier {
   const Clock* clock_;
   std::string kid_;
   jose::Jwks keys_;
+  std::atomic<int64_t> challenges_{0};
 };
 
 }  // namespace twi::verifier

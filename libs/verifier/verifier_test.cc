@@ -206,6 +206,27 @@ TEST_F(VerifierTest, ChallengeHonoursConfiguredSizeAndTtl) {
   EXPECT_THAT(verifier->Attest(request, kExporter), HasReason(Reason::kNonceExpired));
 }
 
+TEST_F(VerifierTest, ExpiredNoncesArePurgedEveryNChallengesAfterTheGracePeriod) {
+  VerifierConfig config;
+  config.purge_every = 3;
+  config.purge_after = absl::Minutes(10);
+  std::unique_ptr<Verifier> verifier = MakeVerifier(nullptr, nullptr, nullptr, config);
+  ASSERT_OK_AND_ASSIGN(Challenge old, verifier->NewChallenge());  // challenge 1
+  ASSERT_OK_AND_ASSIGN(AttestationRequest request, BuildRequest(old.nonce));
+  // Expired, but within the grace period: challenge 3 purges nothing, the answer is EXPIRED.
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_OK(verifier->NewChallenge().status());
+  ASSERT_OK(verifier->NewChallenge().status());
+  ASSERT_OK_AND_ASSIGN(Challenge probe, verifier->NewChallenge());  // 4: no purge
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_OK(verifier->NewChallenge().status());  // 5
+  ASSERT_OK(verifier->NewChallenge().status());  // 6: purges what expired before now - 10m
+  // The first nonce (expired 13 minutes ago) is gone; the probe (expired 8 minutes ago) is not.
+  EXPECT_THAT(verifier->Attest(request, kExporter), HasReason(Reason::kNonceUnknown));
+  ASSERT_OK_AND_ASSIGN(AttestationRequest probe_request, BuildRequest(probe.nonce));
+  EXPECT_THAT(verifier->Attest(probe_request, kExporter), HasReason(Reason::kNonceExpired));
+}
+
 // --- Happy path ---------------------------------------------------------------------------------
 
 TEST_F(VerifierTest, IssuesSignedEarForAttestedWorkload) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "libs/core/files.h"
+#include "libs/policy/workload_render.h"
 #include "testing/status_matchers.h"
 
 namespace twi::e2e {
@@ -23,34 +24,21 @@ void InitDeployment(const std::string& dir, bool allow_sample) {
   ASSERT_TRUE(created.ok()) << created.err;
   const testing::CommandResult measured = Twi({"agent", "measure"});
   ASSERT_TRUE(measured.ok()) << measured.err;
+  auto digest = [](std::string_view text) {
+    auto raw = HexDecode(text.substr(text.find(':') + 1));
+    EXPECT_OK(raw);
+    return raw.ok() ? *raw : Bytes();
+  };
   const std::string agent(absl::StripAsciiWhitespace(measured.out));
-  const std::string policy = absl::StrFormat(R"(version: 1
-kind: workload
-name: orders
-identifier: %s
-claims:
-  application: Order Service
-  location: DE
-credentials:
-  formats: [x509-svid, wit]
-  x509_svid_ttl: 30m
-  wit_ttl: 10m
-releases:
-  - name: "1"
-    tee: sample
-    measurements:
-      image: %s
-    agents: [%s]
-    min_svn: 2
-  - name: "2"
-    tee: sample
-    measurements:
-      image: %s
-    agents: [%s]
-    min_svn: 2
-)",
-                                             kWorkloadId, kImageV1, agent, kImageV2, agent);
-  ASSERT_OK(WriteFileAtomic(dir + "/policies/workloads/orders.yaml", policy));
+  ASSERT_OK_AND_ASSIGN(policy::WorkloadPolicy workload,
+                       policy::SimpleWorkload("orders", kWorkloadId, "sample",
+                                              {{"1", digest(kImageV1)}, {"2", digest(kImageV2)}},
+                                              digest(agent), /*min_svn=*/2));
+  workload.claims = {{"application", "Order Service"}, {"location", "DE"}};
+  workload.x509_svid_ttl = absl::Minutes(30);
+  workload.wit_ttl = absl::Minutes(10);
+  ASSERT_OK(WriteFileAtomic(dir + "/policies/workloads/orders.yaml",
+                            policy::RenderWorkloadPolicy(workload)));
 }
 
 RunningServer StartServer(const std::string& dir, const std::string& roles,

@@ -15,6 +15,7 @@
 #include "libs/evidence/backends/sample/sample_attester.h"
 #include "libs/net/client.h"
 #include "libs/net/json_api.h"
+#include "libs/policy/workload_render.h"
 #include "libs/storage/backends/sqlite/sqlite_database.h"
 #include "libs/x509/csr.h"
 #include "services/deployment_files.h"
@@ -46,22 +47,11 @@ class ApiRefusalsTest : public ::testing::Test {
     init.now = clock_.Now();
     ASSERT_OK(deployment::InitDeployment(init));
     ASSERT_OK_AND_ASSIGN(Bytes agent, agent::MeasureSelf());
-    ASSERT_OK(
-        WriteFileAtomic(layout_->workloads() + "/ledger.yaml",
-                        absl::StrFormat(R"(version: 1
-kind: workload
-name: ledger
-identifier: %s
-credentials:
-  formats: [x509-svid, wit]
-releases:
-  - name: "1"
-    tee: sample
-    measurements:
-      image: sha256:%s
-    agents: [sha256:%s]
-)",
-                                        kWorkloadId, HexEncode(Image('1')), HexEncode(agent))));
+    ASSERT_OK_AND_ASSIGN(
+        policy::WorkloadPolicy workload,
+        policy::SimpleWorkload("ledger", kWorkloadId, "sample", {{"1", Image('1')}}, agent));
+    ASSERT_OK(WriteFileAtomic(layout_->workloads() + "/ledger.yaml",
+                              policy::RenderWorkloadPolicy(workload)));
     services::ServerOptions options;
     options.dir = layout_->dir();
     options.clock = &clock_;

@@ -23,6 +23,7 @@
 #include "libs/deployment/layout.h"
 #include "libs/ear/ear.h"
 #include "libs/policy/tier.h"
+#include "libs/policy/workload_render.h"
 #include "libs/rp/credentials.h"
 #include "services/server.h"
 #include "tools/twi/cli.h"
@@ -38,40 +39,20 @@ Bytes ImageDigest(std::string_view release) {
   return crypto::Sha256(AsBytes(absl::StrFormat("twi quickstart payroll image %s", release)));
 }
 
-std::string Sha256Text(ByteView digest) { return "sha256:" + HexEncode(digest); }
-
-std::string WorkloadPolicy(ByteView agent) {
-  return absl::StrFormat(
-      R"(# Written by `twi quickstart`: the reference values the Workload Owner endorses.
-# Two releases, one identity: adding or revoking a release never changes the identifier.
-version: 1
-kind: workload
-name: %s
-identifier: spiffe://%s/workload/payroll
-claims:
-  application: Payroll Application
-  location: DE
-  cleared_for_pii: true
-credentials:
-  formats: [x509-svid, wit]
-  x509_svid_ttl: 1h
-  wit_ttl: 30m
-releases:
-  - name: "1.0"
-    tee: sample
-    measurements:
-      image: %s
-    agents: [%s]
-    min_svn: 1
-  - name: "1.1"
-    tee: sample
-    measurements:
-      image: %s
-    agents: [%s]
-    min_svn: 1
-)",
-      kWorkloadPolicyName, kTrustDomain, Sha256Text(ImageDigest("1.0")), Sha256Text(agent),
-      Sha256Text(ImageDigest("1.1")), Sha256Text(agent));
+absl::StatusOr<std::string> WorkloadPolicy(const Bytes& agent) {
+  TWI_ASSIGN_OR_RETURN(
+      policy::WorkloadPolicy workload,
+      policy::SimpleWorkload(kWorkloadPolicyName,
+                             absl::StrFormat("spiffe://%s/workload/payroll", kTrustDomain),
+                             "sample", {{"1.0", ImageDigest("1.0")}, {"1.1", ImageDigest("1.1")}},
+                             agent, /*min_svn=*/1));
+  workload.claims = {
+      {"application", "Payroll Application"}, {"location", "DE"}, {"cleared_for_pii", true}};
+  workload.wit_ttl = absl::Minutes(30);
+  return policy::RenderWorkloadPolicy(
+      workload,
+      "Written by `twi quickstart`: the reference values the Workload Owner endorses.\n"
+      "Two releases, one identity: adding or revoking a release never changes the identifier.");
 }
 
 absl::Status PrepareDeployment(const deployment::Layout& layout, std::string* notes) {
@@ -100,8 +81,9 @@ absl::Status PrepareDeployment(const deployment::Layout& layout, std::string* no
   }
   // The agent measurement is this binary's digest, so it is endorsed afresh after each build.
   TWI_ASSIGN_OR_RETURN(Bytes agent, agent::MeasureSelf());
+  TWI_ASSIGN_OR_RETURN(std::string policy, WorkloadPolicy(agent));
   return WriteFileAtomic(absl::StrFormat("%s/%s.yaml", layout.workloads(), kWorkloadPolicyName),
-                         WorkloadPolicy(agent));
+                         policy);
 }
 
 struct Checked {
