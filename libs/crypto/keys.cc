@@ -57,6 +57,20 @@ absl::StatusOr<KeyType> TypeOf(EVP_PKEY* pkey) {
 
 const char* CurveName(KeyType type) { return type == KeyType::kEcP256 ? "P-256" : "P-384"; }
 
+EVP_PKEY* MakeGroupTemplate(const char* curve) {
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(curve), 0),
+      OSSL_PARAM_construct_end()};
+  UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* pkey = nullptr;
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_KEY_PARAMETERS, params) != 1) {
+    internal::ClearOpenSslErrors();
+    return nullptr;
+  }
+  return pkey;
+}
+
 // OpenSSL 3.0 decodes and encodes SubjectPublicKeyInfo through its provider decoder/encoder
 // framework, which costs 100-300 us per call (it enumerates every decoder of every provider).
 // EC P-256 / P-384 keys, which every credential and role key uses, have exactly one DER SPKI
@@ -71,6 +85,13 @@ constexpr uint8_t kP384SpkiPrefix[] = {0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a,
 
 ByteView SpkiPrefix(KeyType curve) {
   return curve == KeyType::kEcP256 ? ByteView(kP256SpkiPrefix) : ByteView(kP384SpkiPrefix);
+}
+
+// A parameters-only EC key per curve, copied for every imported public key. Never freed.
+const EVP_PKEY* GroupTemplate(KeyType curve) {
+  static EVP_PKEY* const templates[2] = {[] { return MakeGroupTemplate("P-256"); }(),
+                                         [] { return MakeGroupTemplate("P-384"); }()};
+  return templates[curve == KeyType::kEcP256 ? 0 : 1];
 }
 
 // Imported EC public keys by curve and point. One credential key is imported several times per
@@ -270,15 +291,14 @@ absl::StatusOr<PublicKey> PublicKey::FromEcCoordinates(KeyType curve, ByteView x
   if (std::shared_ptr<EVP_PKEY> cached = RecentEcKeys().Find(cache_key)) {
     return PublicKey(std::move(cached), curve);
   }
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                       const_cast<char*>(CurveName(curve)), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
-      OSSL_PARAM_construct_end()};
-  UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  EVP_PKEY* raw = nullptr;
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+  // A copy of a parameters-only key of the curve, given the point: importing from parameters
+  // would build a new EC group (and its Montgomery constants) for every key.
+  const EVP_PKEY* group = GroupTemplate(curve);
+  EVP_PKEY* raw = group != nullptr ? EVP_PKEY_dup(const_cast<EVP_PKEY*>(group)) : nullptr;
+  if (raw == nullptr) return OpenSslError(Reason::kCryptoFailure, "cannot copy an EC group");
+  // SEC 1 §2.3.4: decoding checks that the point lies on the curve.
+  if (EVP_PKEY_set1_encoded_public_key(raw, point.data(), point.size()) != 1) {
+    EVP_PKEY_free(raw);
     return OpenSslError(Reason::kKeyInvalid, "EC point is not on the curve");
   }
   UniqueEvpPkey pkey(raw);

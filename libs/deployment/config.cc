@@ -280,10 +280,11 @@ absl::Status ApplyEnvironment(DeploymentConfig& config,
   if (const char* value = getenv("TWI_SERVER_THREADS"); value != nullptr) {
     const std::string_view text(value);
     int64_t threads = 0;
+    // At most three digits, so the value cannot overflow; no sign, no spaces.
     bool ok = !text.empty() && text.size() <= 3;
     for (char c : text) {
       ok = ok && absl::ascii_isdigit(c);
-      threads = threads * 10 + (c - '0');
+      if (ok) threads = threads * 10 + (c - '0');
     }
     if (!ok || threads < kMinServerThreads || threads > kMaxServerThreads) {
       return env_error("TWI_SERVER_THREADS", absl::StrFormat("must be an integer between %d and %d",

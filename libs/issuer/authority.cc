@@ -10,7 +10,7 @@
 #include "libs/issuer/wit.h"
 #include "libs/spiffe/spiffe_id.h"
 #include "libs/x509/csr.h"
-#include "libs/x509/issue.h"
+#include "libs/x509/svid_issue.h"
 
 namespace twi::issuer {
 namespace {
@@ -162,18 +162,13 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
   if (Contains(formats, kFormatX509Svid)) {
     const absl::Duration ttl = std::min(
         workload.x509_svid_ttl, config_.policy.formats.at(std::string(kFormatX509Svid)).max_ttl);
-    TWI_ASSIGN_OR_RETURN(x509::CertificateTemplate tmpl,
-                         x509::X509SvidTemplate(id, csr.public_key(), now, ttl, config_.backdate));
-    TWI_ASSIGN_OR_RETURN(
-        x509::Certificate leaf,
-        x509::IssueCertificate(tmpl, &config_.issuing_chain[0], *config_.x509_signer));
-    std::vector<x509::Certificate> chain = {leaf};
-    chain.insert(chain.end(), config_.issuing_chain.begin(), config_.issuing_chain.end());
-    out.x509_svid_pem = x509::ChainToPem(chain);
-    out.x509_serial = leaf.SerialHex();
-    out.x509_not_after = leaf.not_after();
-    record("x509:" + out.x509_serial, kFormatX509Svid, leaf.ToDer(), leaf.not_before(),
-           leaf.not_after());
+    TWI_ASSIGN_OR_RETURN(x509::IssuedCertificate leaf,
+                         x509::IssueX509Svid(id, csr.public_key(), now, ttl, config_.backdate,
+                                             config_.issuing_chain[0], *config_.x509_signer));
+    out.x509_svid_pem = x509::CertificatePem(leaf.der) + issuing_chain_pem_;
+    out.x509_serial = leaf.serial_hex;
+    out.x509_not_after = leaf.not_after;
+    record("x509:" + out.x509_serial, kFormatX509Svid, leaf.der, leaf.not_before, leaf.not_after);
   }
   if (Contains(formats, kFormatWit)) {
     const absl::Duration ttl =

@@ -59,6 +59,7 @@ class CredentialAuthority final : public CredentialIssuer {
         clock_(clock),
         wit_kid_(std::move(wit_kid)),
         bundle_pem_(config_.bundle.ToPem()),
+        issuing_chain_pem_(x509::ChainToPem(config_.issuing_chain)),
         bundle_jwks_(config_.bundle.ToSpiffeJwks()) {}
 
   AuthorityConfig config_;
@@ -68,6 +69,7 @@ class CredentialAuthority final : public CredentialIssuer {
   std::string wit_kid_;
   // The bundle as every issuance returns it, encoded once.
   const std::string bundle_pem_;
+  const std::string issuing_chain_pem_;
   const Json bundle_jwks_;
 };
 

@@ -235,7 +235,9 @@ absl::StatusOr<Certificate> Certificate::FromIssued(X509* x509, crypto::PublicKe
 
 Bytes Certificate::ToDer() const { return *der_; }
 
-std::string Certificate::ToPem() const { return internal::EncodePem(kPemLabel, ToDer()); }
+std::string Certificate::ToPem() const { return internal::EncodePem(kPemLabel, *der_); }
+
+std::string CertificatePem(ByteView der) { return internal::EncodePem(kPemLabel, der); }
 
 std::string Certificate::SerialHex() const {
   UniqueBignum serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509_.get()), nullptr));

@@ -112,6 +112,9 @@ class Certificate {
   absl::Time not_after_;
 };
 
+// One "CERTIFICATE" PEM block of `der` (not checked: for DER this library produced).
+std::string CertificatePem(ByteView der);
+
 // Concatenated PEM blocks, in order.
 std::string ChainToPem(const std::vector<Certificate>& chain);
 

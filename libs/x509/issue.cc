@@ -8,6 +8,7 @@
 #include "libs/crypto/digest.h"
 #include "libs/crypto/openssl_util.h"
 #include "libs/crypto/random.h"
+#include "libs/x509/issue_internal.h"
 #include "libs/x509/names.h"
 #include "libs/x509/signing.h"
 
@@ -55,10 +56,12 @@ absl::Status CheckTemplate(const CertificateTemplate& tmpl) {
   return absl::OkStatus();
 }
 
-absl::Status CheckIssuer(const CertificateTemplate& tmpl, const Certificate* issuer,
-                         const crypto::Signer& signer) {
+}  // namespace
+
+absl::Status internal::CheckIssuer(const crypto::PublicKey& subject_key, const Certificate* issuer,
+                                   const crypto::Signer& signer) {
   if (issuer == nullptr) {
-    if (!signer.public_key().Equals(tmpl.subject_key)) {
+    if (!signer.public_key().Equals(subject_key)) {
       return Invalid("a self-signed certificate must be signed by its subject key");
     }
     return absl::OkStatus();
@@ -73,17 +76,12 @@ absl::Status CheckIssuer(const CertificateTemplate& tmpl, const Certificate* iss
   return absl::OkStatus();
 }
 
+namespace {
+
 // Empty `requested` -> a fresh random serial of exactly 16 octets, positive (top bit clear) and
 // with a non-zero first octet so its DER length never varies.
 absl::StatusOr<UniqueAsn1Integer> SerialNumber(const Bytes& requested) {
-  Bytes serial = requested;
-  if (serial.empty()) {
-    serial.resize(kRandomSerialSize);
-    do {
-      crypto::FillRandom(serial.data(), serial.size());
-      serial[0] &= 0x7f;
-    } while (serial[0] == 0);
-  }
+  const Bytes serial = requested.empty() ? internal::RandomSerial() : requested;
   crypto::internal::UniqueBignum number(
       BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr));
   if (!number) return OpenSslError(Reason::kCryptoFailure, "BN_bin2bn");
@@ -96,6 +94,10 @@ absl::StatusOr<UniqueAsn1Integer> SerialNumber(const Bytes& requested) {
   if (!integer) return OpenSslError(Reason::kCryptoFailure, "BN_to_ASN1_INTEGER");
   return integer;
 }
+
+}  // namespace
+
+namespace internal {
 
 Bytes KeyIdentifier(const X509* x509) {
   // RFC 7093 §2 method 1: the leftmost 160 bits of the SHA-256 hash of the subjectPublicKey
@@ -114,6 +116,13 @@ Bytes AuthorityKeyIdentifier(X509* issuer) {
   if (ski == nullptr) return KeyIdentifier(issuer);
   return Bytes(ASN1_STRING_get0_data(ski), ASN1_STRING_get0_data(ski) + ASN1_STRING_length(ski));
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::AuthorityKeyIdentifier;
+using internal::KeyIdentifier;
 
 absl::Status AddExtension(X509* x509, int nid, void* value, bool critical) {
   if (X509_add1_ext_i2d(x509, nid, value, critical ? 1 : 0, X509V3_ADD_DEFAULT) != 1) {
@@ -279,11 +288,20 @@ absl::Status BuildTbs(const CertificateTemplate& tmpl, const Certificate* issuer
 
 }  // namespace
 
+Bytes internal::RandomSerial() {
+  Bytes serial(kRandomSerialSize);
+  do {
+    crypto::FillRandom(serial.data(), serial.size());
+    serial[0] &= 0x7f;
+  } while (serial[0] == 0);
+  return serial;
+}
+
 absl::StatusOr<Certificate> IssueCertificate(const CertificateTemplate& tmpl,
                                              const Certificate* issuer,
                                              const crypto::Signer& signer) {
   TWI_RETURN_IF_ERROR(CheckTemplate(tmpl));
-  TWI_RETURN_IF_ERROR(CheckIssuer(tmpl, issuer, signer));
+  TWI_RETURN_IF_ERROR(internal::CheckIssuer(tmpl.subject_key, issuer, signer));
   UniqueX509 x509(X509_new());
   if (!x509) return OpenSslError(Reason::kCryptoFailure, "X509_new");
   TWI_RETURN_IF_ERROR(BuildTbs(tmpl, issuer, x509.get()));

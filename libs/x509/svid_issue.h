@@ -1,0 +1,38 @@
+// X509-SVID issuance encoded directly in DER: the Credential Authority's hot path.
+//
+// Produces exactly the certificate IssueCertificate(*X509SvidTemplate(...), &issuer, signer)
+// does (same fields, extensions, order and encoding — svid_issue_test.cc compares the two byte
+// for byte), without building an OpenSSL X509 object: under OpenSSL 3.0 that construction, the
+// key encoding inside it and re-reading the result cost more than the signature itself.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/core/bytes.h"
+#include "libs/crypto/keys.h"
+#include "libs/crypto/signature.h"
+#include "libs/spiffe/spiffe_id.h"
+#include "libs/x509/certificate.h"
+
+namespace twi::x509 {
+
+struct IssuedCertificate {
+  Bytes der;
+  std::string serial_hex;  // as Certificate::SerialHex
+  absl::Time not_before;
+  absl::Time not_after;
+};
+
+// `issuer` must be a CA whose key is signer.public_key(); `key` an EC P-256/P-384 or Ed25519
+// key. `serial` empty: a fresh random 16-octet serial. The signature is verified before the
+// certificate is returned. Thread-safe if `signer` is. Errors: as X509SvidTemplate and
+// IssueCertificate.
+absl::StatusOr<IssuedCertificate> IssueX509Svid(const spiffe::SpiffeId& id,
+                                                const crypto::PublicKey& key, absl::Time now,
+                                                absl::Duration ttl, absl::Duration backdate,
+                                                const Certificate& issuer,
+                                                const crypto::Signer& signer, Bytes serial = {});
+
+}  // namespace twi::x509

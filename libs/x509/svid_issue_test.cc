@@ -1,0 +1,101 @@
+#include "libs/x509/svid_issue.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/x509/der.h"
+#include "libs/x509/der_reader.h"
+#include "libs/x509/issue.h"
+#include "libs/x509/svid.h"
+#include "libs/x509/testing/test_pki.h"
+#include "testing/status_matchers.h"
+
+namespace twi::x509 {
+namespace {
+
+using testing::kWorkloadId;
+using testing::TestNow;
+using ::twi::testing::HasReason;
+
+Bytes TbsOf(const Bytes& certificate) {
+  ByteView in(certificate);
+  auto outer = der::Expect(in, der::kTagSequence, Reason::kCertificateInvalid);
+  EXPECT_OK(outer);
+  ByteView fields = outer->contents;
+  auto tbs = der::Expect(fields, der::kTagSequence, Reason::kCertificateInvalid);
+  EXPECT_OK(tbs);
+  return Bytes(tbs->encoding.begin(), tbs->encoding.end());
+}
+
+struct Case {
+  crypto::KeyType issuer;
+  crypto::KeyType subject;
+  absl::Time now;
+};
+
+class SvidIssueTest : public ::testing::TestWithParam<Case> {};
+
+// The direct encoding is the general path's certificate, byte for byte up to the signature.
+TEST_P(SvidIssueTest, SameTbsAsTheGeneralPathAndAValidSvid) {
+  const Case c = GetParam();
+  ASSERT_OK_AND_ASSIGN(testing::Party root, testing::MakeRoot(c.now));
+  ASSERT_OK_AND_ASSIGN(testing::Party ca,
+                       testing::MakeIntermediate(root, c.now, testing::kTrustDomain, c.issuer));
+  ASSERT_OK_AND_ASSIGN(auto leaf_key, testing::NewSigner(c.subject));
+  ASSERT_OK_AND_ASSIGN(spiffe::SpiffeId id, spiffe::SpiffeId::Parse(kWorkloadId));
+  const Bytes serial = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+                        0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+  const absl::Duration ttl = absl::Minutes(30);
+  ASSERT_OK_AND_ASSIGN(IssuedCertificate fast,
+                       IssueX509Svid(id, leaf_key->public_key(), c.now, ttl, absl::Seconds(10),
+                                     ca.certificate, *ca.signer, serial));
+  ASSERT_OK_AND_ASSIGN(CertificateTemplate tmpl,
+                       X509SvidTemplate(id, leaf_key->public_key(), c.now, ttl));
+  tmpl.serial = serial;
+  ASSERT_OK_AND_ASSIGN(Certificate general, IssueCertificate(tmpl, &ca.certificate, *ca.signer));
+  EXPECT_EQ(TbsOf(fast.der), TbsOf(general.ToDer()));
+
+  ASSERT_OK_AND_ASSIGN(Certificate parsed, Certificate::FromDer(fast.der));
+  EXPECT_EQ(fast.serial_hex, parsed.SerialHex());
+  EXPECT_EQ(fast.not_before, parsed.not_before());
+  EXPECT_EQ(fast.not_after, parsed.not_after());
+  EXPECT_EQ(parsed.not_after() - parsed.not_before(), ttl + absl::Seconds(10));
+  ASSERT_OK_AND_ASSIGN(
+      spiffe::SpiffeId validated,
+      ValidateX509Svid({parsed, ca.certificate}, testing::kTrustDomain, {root.certificate}, c.now));
+  EXPECT_EQ(validated, id);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    KeysAndTimes, SvidIssueTest,
+    ::testing::Values(Case{crypto::KeyType::kEcP256, crypto::KeyType::kEcP256, TestNow()},
+                      Case{crypto::KeyType::kEcP384, crypto::KeyType::kEcP384, TestNow()},
+                      Case{crypto::KeyType::kEcP256, crypto::KeyType::kEd25519, TestNow()},
+                      // GeneralizedTime from 2050 on (RFC 5280 §4.1.2.5).
+                      Case{crypto::KeyType::kEcP256, crypto::KeyType::kEcP256,
+                           absl::FromUnixSeconds(2556143999)}));
+
+TEST(SvidIssueRefusalTest, RefusesWhatTheGeneralPathRefuses) {
+  ASSERT_OK_AND_ASSIGN(testing::Pki pki, testing::MakePki(TestNow()));
+  ASSERT_OK_AND_ASSIGN(spiffe::SpiffeId id, spiffe::SpiffeId::Parse(kWorkloadId));
+  ASSERT_OK_AND_ASSIGN(spiffe::SpiffeId root_id, spiffe::SpiffeId::Parse("spiffe://example.org"));
+  const crypto::PublicKey key = pki.leaf.signer->public_key();
+  EXPECT_THAT(IssueX509Svid(root_id, key, TestNow(), absl::Hours(1), absl::Seconds(10),
+                            pki.intermediate.certificate, *pki.intermediate.signer),
+              HasReason(Reason::kSpiffeIdInvalid));
+  EXPECT_THAT(IssueX509Svid(id, key, TestNow(), absl::ZeroDuration(), absl::Seconds(10),
+                            pki.intermediate.certificate, *pki.intermediate.signer),
+              HasReason(Reason::kInvalidArgument));
+  // A leaf is no issuer, and the signer must hold the issuing certificate's key.
+  EXPECT_THAT(IssueX509Svid(id, key, TestNow(), absl::Hours(1), absl::Seconds(10),
+                            pki.leaf.certificate, *pki.leaf.signer),
+              HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(IssueX509Svid(id, key, TestNow(), absl::Hours(1), absl::Seconds(10),
+                            pki.intermediate.certificate, *pki.root.signer),
+              HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(IssueX509Svid(id, key, TestNow(), absl::Hours(1), absl::Seconds(10),
+                            pki.intermediate.certificate, *pki.intermediate.signer, {0x80, 0x01}),
+              HasReason(Reason::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace twi::x509
