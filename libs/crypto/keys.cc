@@ -239,7 +239,7 @@ absl::StatusOr<PublicKey> PublicKey::FromEvp(EVP_PKEY* pkey) {
   }
   TWI_ASSIGN_OR_RETURN(KeyType type, TypeOf(pkey));
   if (EVP_PKEY_up_ref(pkey) != 1) return OpenSslError(Reason::kCryptoFailure, "EVP_PKEY_up_ref");
-  return PublicKey(Share(pkey), type);
+  return Make(Share(pkey), type);
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(ByteView der) {
@@ -267,7 +267,7 @@ absl::StatusOr<PublicKey> PublicKey::FromSpkiDer(ByteView der) {
   OPENSSL_free(reencoded);
   if (!canonical) return Error(Reason::kKeyInvalid, "non-canonical SubjectPublicKeyInfo encoding");
   TWI_ASSIGN_OR_RETURN(KeyType type, TypeOf(pkey.get()));
-  return PublicKey(Share(pkey.release()), type);
+  return Make(Share(pkey.release()), type);
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem) {
@@ -289,7 +289,7 @@ absl::StatusOr<PublicKey> PublicKey::FromEcCoordinates(KeyType curve, ByteView x
   std::string cache_key(1, static_cast<char>(curve));
   cache_key.append(AsString(point));
   if (std::shared_ptr<EVP_PKEY> cached = RecentEcKeys().Find(cache_key)) {
-    return PublicKey(std::move(cached), curve);
+    return PublicKey(std::move(cached), curve, std::make_shared<const Bytes>(std::move(point)));
   }
   // A copy of a parameters-only key of the curve, given the point: importing from parameters
   // would build a new EC group (and its Montgomery constants) for every key.
@@ -311,7 +311,7 @@ absl::StatusOr<PublicKey> PublicKey::FromEcCoordinates(KeyType curve, ByteView x
   }
   std::shared_ptr<EVP_PKEY> shared = Share(pkey.release());
   RecentEcKeys().Insert(std::move(cache_key), shared);
-  return PublicKey(std::move(shared), curve);
+  return PublicKey(std::move(shared), curve, std::make_shared<const Bytes>(std::move(point)));
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromEd25519(ByteView raw) {
@@ -319,7 +319,7 @@ absl::StatusOr<PublicKey> PublicKey::FromEd25519(ByteView raw) {
   UniqueEvpPkey pkey(
       EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw.data(), raw.size()));
   if (!pkey) return OpenSslError(Reason::kKeyInvalid, "invalid Ed25519 key");
-  return PublicKey(Share(pkey.release()), KeyType::kEd25519);
+  return PublicKey(Share(pkey.release()), KeyType::kEd25519, nullptr);
 }
 
 absl::StatusOr<PublicKey> PublicKey::FromRsa(ByteView n, ByteView e) {
@@ -346,17 +346,25 @@ absl::StatusOr<PublicKey> PublicKey::FromRsa(ByteView n, ByteView e) {
                   EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) == 1;
   OSSL_PARAM_free(params);
   if (!ok) return OpenSslError(Reason::kKeyInvalid, "invalid RSA public key");
-  return PublicKey(Share(raw), KeyType::kRsa);
+  return PublicKey(Share(raw), KeyType::kRsa, nullptr);
+}
+
+PublicKey PublicKey::Make(std::shared_ptr<EVP_PKEY> pkey, KeyType type) {
+  std::shared_ptr<const Bytes> point;
+  if (type == KeyType::kEcP256 || type == KeyType::kEcP384) {
+    if (auto octets = UncompressedPoint(pkey.get(), type); octets.ok()) {
+      point = std::make_shared<const Bytes>(*std::move(octets));
+    }
+  }
+  return PublicKey(std::move(pkey), type, std::move(point));
 }
 
 Bytes PublicKey::ToSpkiDer() const {
-  if (type_ == KeyType::kEcP256 || type_ == KeyType::kEcP384) {
-    if (auto point = UncompressedPoint(pkey_.get(), type_); point.ok()) {
-      const ByteView prefix = SpkiPrefix(type_);
-      Bytes out(prefix.begin(), prefix.end());
-      out.insert(out.end(), point->begin(), point->end());
-      return out;
-    }
+  if (ec_point_ != nullptr) {
+    const ByteView prefix = SpkiPrefix(type_);
+    Bytes out(prefix.begin(), prefix.end());
+    out.insert(out.end(), ec_point_->begin(), ec_point_->end());
+    return out;
   }
   unsigned char* der = nullptr;
   const int len = i2d_PUBKEY(pkey_.get(), &der);
@@ -372,9 +380,9 @@ absl::StatusOr<PublicKey::EcPoint> PublicKey::EcCoordinates() const {
   const size_t size = EcCoordinateSize(type_);
   if (size == 0) return Error(Reason::kUnsupportedAlgorithm, "not an EC key");
   EcPoint point;
-  if (auto octets = UncompressedPoint(pkey_.get(), type_); octets.ok()) {
-    point.x.assign(octets->begin() + 1, octets->begin() + 1 + size);
-    point.y.assign(octets->begin() + 1 + size, octets->end());
+  if (ec_point_ != nullptr) {
+    point.x.assign(ec_point_->begin() + 1, ec_point_->begin() + 1 + size);
+    point.y.assign(ec_point_->begin() + 1 + size, ec_point_->end());
     return point;
   }
   TWI_ASSIGN_OR_RETURN(point.x, GetBnParam(pkey_.get(), OSSL_PKEY_PARAM_EC_PUB_X, size));

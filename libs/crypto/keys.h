@@ -58,9 +58,15 @@ class PublicKey {
   static absl::StatusOr<PublicKey> FromEvp(EVP_PKEY* pkey);  // takes a reference, not ownership
 
  private:
-  PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type) : pkey_(std::move(pkey)), type_(type) {}
+  PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type, std::shared_ptr<const Bytes> ec_point)
+      : pkey_(std::move(pkey)), type_(type), ec_point_(std::move(ec_point)) {}
+  // EC keys get their uncompressed point computed once.
+  static PublicKey Make(std::shared_ptr<EVP_PKEY> pkey, KeyType type);
   std::shared_ptr<EVP_PKEY> pkey_;
   KeyType type_;
+  // EC keys: the SEC 1 uncompressed point, kept because OpenSSL recomputes it (a field inversion)
+  // on every read, and thumbprints, SPKI and JWK all need it. Null for other key types.
+  std::shared_ptr<const Bytes> ec_point_;
 };
 
 class PrivateKey {
