@@ -13,6 +13,7 @@
 #include "libs/spiffe/spiffe_id.h"
 // libs/policy's strict YAML adapter and schema readers are internal to it; libs/deployment reuses
 // them (accepted exception) so that config.yaml and the policies read alike.
+#include "libs/net/client.h"
 #include "libs/policy/schema.h"
 #include "libs/policy/yaml_json.h"
 
@@ -87,28 +88,10 @@ bool SplitHost(std::string_view authority, std::string& host, std::string_view& 
 
 // "https://host[:port][/]" with a port of 1..65535, the form libs/net's ParseHttpsUrl accepts
 // (checked here without depending on libs/net). Returns a description of the problem, or "".
+// "" if `url` is what net::HttpsClient can connect to (https://host[:port]), else why not.
 std::string CheckHttpsUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "https://";
-  if (url.size() < kScheme.size() ||
-      !absl::EqualsIgnoreCase(absl::string_view(url.data(), kScheme.size()),
-                              absl::string_view(kScheme.data(), kScheme.size()))) {
-    return "must be an https URL such as \"https://ca.example.org:8444\"";
-  }
-  std::string_view authority = url.substr(kScheme.size());
-  if (!authority.empty() && authority.back() == '/') authority.remove_suffix(1);
-  if (authority.find_first_of("/?#@") != std::string_view::npos) {
-    return "must be \"https://host[:port]\": no path, query, fragment or userinfo";
-  }
-  std::string host;
-  std::string_view rest;
-  if (!SplitHost(authority, host, rest)) return "has a bad host";
-  if (!rest.empty()) {
-    uint16_t port = 0;
-    if (rest.front() != ':' || !ParsePort(rest.substr(1), port) || port == 0) {
-      return "has a bad port (must be 1 to 65535)";
-    }
-  }
-  return "";
+  auto endpoint = net::ParseHttpsUrl(url);
+  return endpoint.ok() ? std::string() : std::string(endpoint.status().message());
 }
 
 absl::StatusOr<Profile> ProfileFromName(std::string_view name, std::string_view path) {
