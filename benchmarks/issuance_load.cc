@@ -187,7 +187,7 @@ int Run(const Options& options) {
       tls.ca_pem = server_ca;
       agent::HttpsVerifierTransport transport(
           std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls)));
-      auto signer = services::LoadFileSigner(layout.key(deployment::kSamplePlatform));
+      auto signer = crypto::LoadSoftwareSigner(layout.key(deployment::kSamplePlatform));
       auto attester =
           evidence::sample::SampleAttester::Create(*std::move(signer), {image, agent, 1, false});
       WorkerResult& r = results[w];

@@ -18,15 +18,6 @@ absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<crypto::Signer>> LoadFileSigner(const std::string& path) {
-  TWI_ASSIGN_OR_RETURN(SecretBytes pem, ReadSecretFile(path));
-  auto key = crypto::PrivateKey::FromPem(pem.as_string());
-  if (!key.ok()) return Annotate(key.status(), path);
-  TWI_ASSIGN_OR_RETURN(crypto::SignatureAlgorithm alg,
-                       crypto::DefaultSignatureAlgorithm(key->type()));
-  return crypto::NewSoftwareSigner(*std::move(key), alg);
-}
-
 absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path) {
   TWI_ASSIGN_OR_RETURN(std::string pem, ReadFile(path, kMaxPemFile));
   auto cert = x509::Certificate::FromPem(pem);

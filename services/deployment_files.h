@@ -1,6 +1,6 @@
-// Reading a deployment directory's key and certificate files (libs/deployment/layout.h) into
-// the objects the roles run with. Until the PKCS#11 Key Store lands (issue 3), role keys are
-// PKCS#8 files under keys/ (0600 in a 0700 directory); this is the one place that reads them.
+// Reading a deployment directory's certificate and TLS files (libs/deployment/layout.h) into
+// the objects the roles run with. Role keys are read with crypto::LoadSoftwareSigner until the
+// PKCS#11 Key Store lands (issue 3).
 #pragma once
 
 #include <memory>
@@ -14,10 +14,6 @@
 #include "libs/x509/certificate.h"
 
 namespace twi::services {
-
-// A software Signer over the PKCS#8 key in `path` with the key type's default algorithm.
-// kIoError / kKeyInvalid naming the file, never its contents.
-absl::StatusOr<std::unique_ptr<crypto::Signer>> LoadFileSigner(const std::string& path);
 
 absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path);
 

@@ -51,6 +51,8 @@ absl::StatusOr<deployment::DeploymentConfig> LoadConfig(const deployment::Layout
   auto getenv = options.getenv ? options.getenv
                                : [](const char* name) -> const char* { return std::getenv(name); };
   TWI_RETURN_IF_ERROR(deployment::ApplyEnvironment(*config, getenv));
+  if (!options.listen_public.empty()) config->public_address = options.listen_public;
+  if (!options.listen_internal.empty()) config->internal_address = options.listen_internal;
   TWI_RETURN_IF_ERROR(deployment::Validate(*config));
   return config;
 }
@@ -146,8 +148,10 @@ absl::Status TwiServer::State::StartCa() {
   TWI_ASSIGN_OR_RETURN(x509::Certificate issuing,
                        LoadCertificate(layout.cert(deployment::kIssuingCa)));
   ca_config.issuing_chain = {std::move(issuing)};
-  TWI_ASSIGN_OR_RETURN(ca_config.x509_signer, LoadFileSigner(layout.key(deployment::kIssuingCa)));
-  TWI_ASSIGN_OR_RETURN(ca_config.wit_signer, LoadFileSigner(layout.key(deployment::kWitSigning)));
+  TWI_ASSIGN_OR_RETURN(ca_config.x509_signer,
+                       crypto::LoadSoftwareSigner(layout.key(deployment::kIssuingCa)));
+  TWI_ASSIGN_OR_RETURN(ca_config.wit_signer,
+                       crypto::LoadSoftwareSigner(layout.key(deployment::kWitSigning)));
   TWI_ASSIGN_OR_RETURN(ca_config.bundle, LoadBundle(layout, *ca_config.wit_signer));
   TWI_ASSIGN_OR_RETURN(const policy::IssuancePolicy* policy, policies->issuance());
   ca_config.policy = *policy;
@@ -176,7 +180,8 @@ absl::Status TwiServer::State::StartVerifier() {
                "INSECURE: the sample TEE is accepted (allow_insecure_sample_tee: true). Anyone "
                "holding the sample-platform key can forge evidence. Never use this in production.");
   }
-  TWI_ASSIGN_OR_RETURN(ear_signer, LoadFileSigner(layout.key(deployment::kVerifierEar)));
+  TWI_ASSIGN_OR_RETURN(ear_signer,
+                       crypto::LoadSoftwareSigner(layout.key(deployment::kVerifierEar)));
   TWI_ASSIGN_OR_RETURN(verifier_db, OpenDatabase(layout.verifier_db(), config));
   nonces = storage::NewSqliteNonceStore(verifier_db);
 

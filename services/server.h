@@ -33,8 +33,13 @@ struct ServerOptions {
   std::string dir;  // deployment directory (twi server init)
   std::vector<Role> roles = {Role::kVerifier, Role::kCa};
   const Clock* clock = nullptr;  // null: the system clock
-  // Environment lookups for configuration overrides (deployment::ApplyEnvironment).
+  // Environment lookups for configuration overrides (deployment::ApplyEnvironment); null: the
+  // process environment.
   std::function<const char*(const char*)> getenv;
+  // Non-empty: replace listen.public / listen.internal (after the environment), e.g. from
+  // command-line flags; "127.0.0.1:0" for ephemeral loopback ports.
+  std::string listen_public;
+  std::string listen_internal;
 };
 
 class TwiServer {

@@ -10,13 +10,8 @@ namespace twi::agent {
 
 absl::StatusOr<std::unique_ptr<evidence::Attester>> NewSampleTeeAttester(
     const SampleTeeOptions& options) {
-  TWI_ASSIGN_OR_RETURN(std::string pem, ReadFile(options.platform_key_path, 64 * 1024));
-  auto key = crypto::PrivateKey::FromPem(pem);
-  SecureWipe(pem.data(), pem.size());
-  if (!key.ok()) return Annotate(key.status(), options.platform_key_path);
-  TWI_ASSIGN_OR_RETURN(
-      std::unique_ptr<crypto::Signer> signer,
-      crypto::NewSoftwareSigner(*std::move(key), crypto::SignatureAlgorithm::kEcdsaP256Sha256));
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> signer,
+                       crypto::LoadSoftwareSigner(options.platform_key_path));
   evidence::sample::SampleMeasurements measurements;
   measurements.image_digest = options.image_digest;
   TWI_ASSIGN_OR_RETURN(measurements.agent_digest, MeasureSelf());

@@ -7,13 +7,11 @@
 namespace twi::agent {
 namespace {
 
-absl::StatusOr<std::unique_ptr<net::HttpsClient>> Connect(const std::string& url,
-                                                          const HttpsEndpoints& endpoints) {
-  TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(url));
+// Server-authenticated TLS: the workload has no credential yet.
+net::TlsClientConfig ServerAuthTls(const HttpsEndpoints& endpoints) {
   net::TlsClientConfig tls;
   tls.ca_pem = endpoints.server_ca_pem;
-  return std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls),
-                                            endpoints.client_options);
+  return tls;
 }
 
 }  // namespace
@@ -24,15 +22,14 @@ absl::StatusOr<Acquired> AcquireOverHttps(const HttpsEndpoints& endpoints,
   if (mechanism != "A" && mechanism != "B") {
     return Error(Reason::kInvalidArgument, "mechanism must be A or B");
   }
-  TWI_ASSIGN_OR_RETURN(std::unique_ptr<net::HttpsClient> client,
-                       Connect(endpoints.verifier_url, endpoints));
-  HttpsVerifierTransport verifier(std::move(client));
+  TWI_ASSIGN_OR_RETURN(net::Endpoint verifier_endpoint, net::ParseHttpsUrl(endpoints.verifier_url));
+  HttpsVerifierTransport verifier(
+      std::make_unique<net::HttpsClient>(verifier_endpoint.host, verifier_endpoint.port,
+                                         ServerAuthTls(endpoints), endpoints.client_options));
   if (mechanism == "A") return AcquireWithMechanismA(verifier, attester, options);
 
   TWI_ASSIGN_OR_RETURN(net::Endpoint ca_endpoint, net::ParseHttpsUrl(endpoints.ca_url));
-  net::TlsClientConfig tls;
-  tls.ca_pem = endpoints.server_ca_pem;
-  issuer::HttpsCredentialIssuer ca(std::move(ca_endpoint), std::move(tls),
+  issuer::HttpsCredentialIssuer ca(std::move(ca_endpoint), ServerAuthTls(endpoints),
                                    issuer::kPublicCredentialsPath, endpoints.client_options);
   return AcquireWithMechanismB(verifier, ca, attester, options);
 }

@@ -4,6 +4,8 @@
 #include <openssl/rsa.h>
 
 #include "absl/strings/str_format.h"
+#include "libs/core/files.h"
+#include "libs/core/secret.h"
 #include "libs/core/status.h"
 #include "libs/crypto/openssl_util.h"
 
@@ -200,6 +202,15 @@ absl::StatusOr<Bytes> EcdsaDerToRaw(ByteView der, size_t coordinate_size) {
     return Error(Reason::kSignatureInvalid, "ECDSA signature component too large");
   }
   return out;
+}
+
+absl::StatusOr<std::unique_ptr<Signer>> LoadSoftwareSigner(const std::string& path) {
+  TWI_ASSIGN_OR_RETURN(std::string pem, ReadFile(path, 64 * 1024));
+  auto key = PrivateKey::FromPem(pem);
+  SecureWipe(pem.data(), pem.size());
+  if (!key.ok()) return Annotate(key.status(), path);
+  TWI_ASSIGN_OR_RETURN(SignatureAlgorithm algorithm, DefaultSignatureAlgorithm(key->type()));
+  return NewSoftwareSigner(*std::move(key), algorithm);
 }
 
 }  // namespace twi::crypto

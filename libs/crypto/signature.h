@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -43,6 +44,12 @@ class Signer {
 // `algorithm` is an RSA one.
 absl::StatusOr<std::unique_ptr<Signer>> NewSoftwareSigner(PrivateKey key,
                                                           SignatureAlgorithm algorithm);
+
+// A software Signer over the PKCS#8 PEM key in the file at `path`, with the key type's default
+// algorithm; the file's bytes are wiped after use. Role keys live in such files until the
+// PKCS#11 Key Store replaces them. Errors: kIoError, kInvalidArgument (over 64 KiB), kKeyInvalid
+// naming the file (never its contents), kUnsupportedAlgorithm for RSA.
+absl::StatusOr<std::unique_ptr<Signer>> LoadSoftwareSigner(const std::string& path);
 
 // OK iff `signature` is a valid signature of `data` under `key`. kSignatureInvalid for a wrong
 // signature (including wrong length or encoding), kUnsupportedAlgorithm if key and algorithm

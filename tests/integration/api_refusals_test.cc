@@ -55,10 +55,9 @@ class ApiRefusalsTest : public ::testing::Test {
     services::ServerOptions options;
     options.dir = layout_->dir();
     options.clock = &clock_;
-    options.getenv = [](const char* name) -> const char* {
-      const std::string_view n(name);
-      return n == "TWI_LISTEN_PUBLIC" || n == "TWI_LISTEN_INTERNAL" ? "127.0.0.1:0" : nullptr;
-    };
+    options.getenv = [](const char*) -> const char* { return nullptr; };
+    options.listen_public = "127.0.0.1:0";
+    options.listen_internal = "127.0.0.1:0";
     ASSERT_OK_AND_ASSIGN(server_, services::TwiServer::Start(std::move(options)));
     client_ = NewClient();
     ASSERT_OK_AND_ASSIGN(auto db, storage::SqliteDatabase::Open(layout_->ca_db()));
@@ -77,7 +76,7 @@ class ApiRefusalsTest : public ::testing::Test {
 
   std::unique_ptr<evidence::Attester> Attester(Bytes image, bool debug = false,
                                                const std::string& platform_key = "") {
-    auto signer = services::LoadFileSigner(
+    auto signer = crypto::LoadSoftwareSigner(
         platform_key.empty() ? layout_->key(deployment::kSamplePlatform) : platform_key);
     EXPECT_OK(signer);
     auto agent = agent::MeasureSelf();

@@ -164,12 +164,11 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
 
   services::ServerOptions server_options;
   server_options.dir = dir;
-  server_options.getenv = [](const char* name) -> const char* {
-    // Ephemeral loopback ports: the quickstart never collides with another service.
-    const std::string_view n(name);
-    if (n == "TWI_LISTEN_PUBLIC" || n == "TWI_LISTEN_INTERNAL") return "127.0.0.1:0";
-    return nullptr;
-  };
+  // Self-contained: no environment overrides, and ephemeral loopback ports, so the quickstart
+  // never collides with another service.
+  server_options.getenv = [](const char*) -> const char* { return nullptr; };
+  server_options.listen_public = "127.0.0.1:0";
+  server_options.listen_internal = "127.0.0.1:0";
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<services::TwiServer> server,
                        services::TwiServer::Start(std::move(server_options)));
   agent::HttpsEndpoints endpoints;

@@ -82,16 +82,8 @@ absl::StatusOr<Output> RunServer(const RunFlags& flags, bool json) {
   services::ServerOptions options;
   options.dir = flags.dir;
   options.roles = roles;
-  options.getenv = [flags](const char* name) -> const char* {
-    const std::string_view n(name);
-    if (n == "TWI_LISTEN_PUBLIC" && !flags.listen_public.empty()) {
-      return flags.listen_public.c_str();
-    }
-    if (n == "TWI_LISTEN_INTERNAL" && !flags.listen_internal.empty()) {
-      return flags.listen_internal.c_str();
-    }
-    return std::getenv(name);
-  };
+  options.listen_public = flags.listen_public;
+  options.listen_internal = flags.listen_internal;
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<services::TwiServer> server,
                        services::TwiServer::Start(std::move(options)));
   const deployment::Layout layout(flags.dir);
