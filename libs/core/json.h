@@ -16,6 +16,15 @@ using Json = nlohmann::json;
 
 inline constexpr int kMaxJsonDepth = 32;
 
+struct JsonParseOptions {
+  int max_depth = kMaxJsonDepth;
+  // nlohmann keeps the last of repeated member names, so two parsers could read different
+  // values from one text; formats that forbid repeats (JOSE) refuse them instead.
+  bool reject_duplicate_members = false;
+};
+
+// Errors: kMalformedJson, with what is wrong (syntax, nesting, repeated member).
+absl::StatusOr<Json> ParseJson(std::string_view text, const JsonParseOptions& options);
 absl::StatusOr<Json> ParseJson(std::string_view text, int max_depth = kMaxJsonDepth);
 
 // Parses and requires a JSON object at the top level.

@@ -56,6 +56,19 @@ TEST(KeysTest, RejectsPointOffCurveAndWrongSizes) {
               HasReason(Reason::kUnsupportedAlgorithm));
 }
 
+TEST(KeysTest, RejectsCoordinatesOutsideTheField) {
+  ASSERT_OK_AND_ASSIGN(PrivateKey key, PrivateKey::Generate(KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(PublicKey::EcPoint p, key.public_key().EcCoordinates());
+  const Bytes all_ones(p.x.size(), 0xFF);  // > the field prime
+  EXPECT_THAT(PublicKey::FromEcCoordinates(KeyType::kEcP256, all_ones, p.y),
+              HasReason(Reason::kKeyInvalid));
+  EXPECT_THAT(PublicKey::FromEcCoordinates(KeyType::kEcP256, p.x, all_ones),
+              HasReason(Reason::kKeyInvalid));
+  const Bytes zero(p.x.size(), 0x00);  // (0, 0) is not on the curve, nor a way to say infinity
+  EXPECT_THAT(PublicKey::FromEcCoordinates(KeyType::kEcP256, zero, zero),
+              HasReason(Reason::kKeyInvalid));
+}
+
 TEST(KeysTest, StrictPemLabelsAndTrailingData) {
   ASSERT_OK_AND_ASSIGN(PrivateKey key, PrivateKey::Generate(KeyType::kEcP256));
   const std::string pub_pem = key.public_key().ToPem();

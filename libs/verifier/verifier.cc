@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kComponent = "verifier";
 
 ear::WorkloadResult WorkloadResultFrom(const policy::AppraisalResult& appraisal,
-                                       const jose::Jwk& key) {
+                                       const jose::Jwk& key, std::string thumbprint) {
   ear::WorkloadResult w;
   w.identifier = appraisal.workload->identifier.ToString();
   w.workload = appraisal.workload->name;
@@ -23,7 +23,7 @@ ear::WorkloadResult WorkloadResultFrom(const policy::AppraisalResult& appraisal,
   w.x509_svid_ttl = appraisal.workload->x509_svid_ttl;
   w.wit_ttl = appraisal.workload->wit_ttl;
   w.bound_key = key;
-  w.bound_key_thumbprint = key.Thumbprint();
+  w.bound_key_thumbprint = std::move(thumbprint);
   w.binding_purpose = "credential-key";
   return w;
 }
@@ -74,7 +74,7 @@ absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& r
   }
   auto key = jose::Jwk::FromJson(request.key);
   if (!key.ok()) return Annotate(Error(Reason::kKeyInvalid, key.status().message()), "key");
-  const std::string jkt = key->Thumbprint();
+  std::string jkt = key->Thumbprint();
 
   // Freshness first: the nonce is single-use whatever happens next.
   TWI_RETURN_IF_ERROR(nonces_->Consume(request.nonce, now));
@@ -113,7 +113,7 @@ absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& r
   submod.nonce = Base64UrlEncode(request.nonce);
   result.submods[claims.tee] = std::move(submod);
   result.status = ear::WorstStatus(result.submods);
-  result.workload = WorkloadResultFrom(*appraisal, *key);
+  result.workload = WorkloadResultFrom(*appraisal, *key, std::move(jkt));
 
   AttestationResponse response;
   TWI_ASSIGN_OR_RETURN(response.ear, ear::Sign(result, *ear_signer_, kid_));
