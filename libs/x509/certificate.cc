@@ -134,6 +134,28 @@ bool HasEku(const X509* x509, int nid) {
   return false;
 }
 
+bool ReadIsCa(X509* x509) {
+  auto constraints =
+      GetExtension<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>(x509, NID_basic_constraints);
+  return constraints && constraints->ca != 0;
+}
+
+Certificate::KeyUsage ReadKeyUsage(X509* x509) {
+  int critical = 0;
+  auto bits = GetExtension<ASN1_BIT_STRING, ASN1_BIT_STRING_free>(x509, NID_key_usage, &critical);
+  Certificate::KeyUsage usage;
+  if (!bits) return usage;
+  // Bit numbers from the KeyUsage definition in RFC 5280 §4.2.1.3.
+  usage.present = true;
+  usage.critical = critical == 1;
+  usage.digital_signature = ASN1_BIT_STRING_get_bit(bits.get(), 0) == 1;
+  usage.key_encipherment = ASN1_BIT_STRING_get_bit(bits.get(), 2) == 1;
+  usage.key_agreement = ASN1_BIT_STRING_get_bit(bits.get(), 4) == 1;
+  usage.key_cert_sign = ASN1_BIT_STRING_get_bit(bits.get(), 5) == 1;
+  usage.crl_sign = ASN1_BIT_STRING_get_bit(bits.get(), 6) == 1;
+  return usage;
+}
+
 }  // namespace
 
 absl::StatusOr<Certificate> Certificate::Adopt(std::shared_ptr<X509> x509, Bytes der,
@@ -165,8 +187,10 @@ absl::StatusOr<Certificate> Certificate::Adopt(std::shared_ptr<X509> x509, Bytes
     der.assign(encoded, encoded + len);
     OPENSSL_free(encoded);
   }
+  const bool is_ca = ReadIsCa(x509.get());
+  const KeyUsage usage = ReadKeyUsage(x509.get());
   return Certificate(std::move(x509), std::make_shared<const Bytes>(std::move(der)),
-                     *std::move(key), not_before, not_after);
+                     *std::move(key), not_before, not_after, is_ca, usage);
 }
 
 absl::StatusOr<Certificate> Certificate::FromDer(ByteView der) {
@@ -260,29 +284,6 @@ std::vector<std::string> Certificate::IpSans() const { return SansOfType(x509_.g
 bool Certificate::SanCritical() const {
   const int index = X509_get_ext_by_NID(x509_.get(), NID_subject_alt_name, -1);
   return index >= 0 && X509_EXTENSION_get_critical(X509_get_ext(x509_.get(), index)) == 1;
-}
-
-bool Certificate::IsCa() const {
-  auto constraints =
-      GetExtension<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>(x509_.get(), NID_basic_constraints);
-  return constraints && constraints->ca != 0;
-}
-
-Certificate::KeyUsage Certificate::key_usage() const {
-  int critical = 0;
-  auto bits =
-      GetExtension<ASN1_BIT_STRING, ASN1_BIT_STRING_free>(x509_.get(), NID_key_usage, &critical);
-  KeyUsage usage;
-  if (!bits) return usage;
-  // Bit numbers from the KeyUsage definition in RFC 5280 §4.2.1.3.
-  usage.present = true;
-  usage.critical = critical == 1;
-  usage.digital_signature = ASN1_BIT_STRING_get_bit(bits.get(), 0) == 1;
-  usage.key_encipherment = ASN1_BIT_STRING_get_bit(bits.get(), 2) == 1;
-  usage.key_agreement = ASN1_BIT_STRING_get_bit(bits.get(), 4) == 1;
-  usage.key_cert_sign = ASN1_BIT_STRING_get_bit(bits.get(), 5) == 1;
-  usage.crl_sign = ASN1_BIT_STRING_get_bit(bits.get(), 6) == 1;
-  return usage;
 }
 
 bool Certificate::HasExtendedKeyUsage() const {

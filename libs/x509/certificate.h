@@ -65,7 +65,7 @@ class Certificate {
   bool SanCritical() const;  // false when there is no SAN extension
 
   // basicConstraints cA (RFC 5280 §4.2.1.9); false when the extension is absent.
-  bool IsCa() const;
+  bool IsCa() const { return is_ca_; }
 
   struct KeyUsage {
     bool present = false;
@@ -77,7 +77,7 @@ class Certificate {
     bool crl_sign = false;
   };
   // RFC 5280 §4.2.1.3.
-  KeyUsage key_usage() const;
+  KeyUsage key_usage() const { return key_usage_; }
 
   // RFC 5280 §4.2.1.12.
   bool HasExtendedKeyUsage() const;
@@ -93,12 +93,15 @@ class Certificate {
 
  private:
   Certificate(std::shared_ptr<X509> x509, std::shared_ptr<const Bytes> der,
-              crypto::PublicKey public_key, absl::Time not_before, absl::Time not_after)
+              crypto::PublicKey public_key, absl::Time not_before, absl::Time not_after, bool is_ca,
+              KeyUsage key_usage)
       : x509_(std::move(x509)),
         der_(std::move(der)),
         public_key_(std::move(public_key)),
         not_before_(not_before),
-        not_after_(not_after) {}
+        not_after_(not_after),
+        is_ca_(is_ca),
+        key_usage_(key_usage) {}
   // Checks what the accessors rely on, so that they cannot fail. `der`: the encoding if the
   // caller has it, else empty. `key`: the subject key if known, else it is read from `x509`.
   static absl::StatusOr<Certificate> Adopt(std::shared_ptr<X509> x509, Bytes der,
@@ -110,6 +113,9 @@ class Certificate {
   crypto::PublicKey public_key_;
   absl::Time not_before_;
   absl::Time not_after_;
+  // Read once: every issuance checks its issuer's, and decoding an extension is not cheap.
+  bool is_ca_;
+  KeyUsage key_usage_;
 };
 
 // One "CERTIFICATE" PEM block of `der` (not checked: for DER this library produced).
