@@ -14,9 +14,9 @@ namespace {
 // `allowed_clients` null: any client (the public route); else only those URI SANs.
 net::Handler IssueRoute(issuer::CredentialAuthority& ca, std::string mechanism,
                         std::optional<std::vector<std::string>> allowed_clients) {
-  return net::JsonRoute(
+  return net::JsonTextRoute(
       [&ca, mechanism = std::move(mechanism), allowed = std::move(allowed_clients)](
-          const Json& body, const net::HttpRequest& http) -> absl::StatusOr<Json> {
+          const Json& body, const net::HttpRequest& http) -> absl::StatusOr<std::string> {
         if (allowed.has_value()) {
           const auto& sans = http.peer.uri_sans;
           const bool ok = std::any_of(sans.begin(), sans.end(), [&](const std::string& san) {
@@ -31,7 +31,7 @@ net::Handler IssueRoute(issuer::CredentialAuthority& ca, std::string mechanism,
                              issuer::CredentialRequestFromJson(body));
         request.mechanism = mechanism;
         TWI_ASSIGN_OR_RETURN(issuer::IssuedCredentials issued, ca.Issue(request));
-        return issuer::ToJson(issued);
+        return issuer::ToJsonText(issued);
       });
 }
 

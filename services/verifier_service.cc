@@ -15,13 +15,14 @@ void AddVerifierRoutes(net::Router& router, verifier::Verifier& v) {
                 json);
   router.Handle(
       "POST", "/v1/attest",
-      net::JsonRoute([&v](const Json& body, const net::HttpRequest& http) -> absl::StatusOr<Json> {
-        TWI_ASSIGN_OR_RETURN(verifier::AttestationRequest request,
-                             verifier::AttestationRequestFromJson(body));
-        TWI_ASSIGN_OR_RETURN(verifier::AttestationResponse response,
-                             v.Attest(request, http.tls_exporter));
-        return verifier::ToJson(response);
-      }),
+      net::JsonTextRoute(
+          [&v](const Json& body, const net::HttpRequest& http) -> absl::StatusOr<std::string> {
+            TWI_ASSIGN_OR_RETURN(verifier::AttestationRequest request,
+                                 verifier::AttestationRequestFromJson(body));
+            TWI_ASSIGN_OR_RETURN(verifier::AttestationResponse response,
+                                 v.Attest(request, http.tls_exporter));
+            return verifier::ToJsonText(response);
+          }),
       json);
   router.Handle("GET", "/v1/verifier/keys", [&v](const net::HttpRequest&) {
     return net::HttpResponse::Json(200, v.keys().ToJson());

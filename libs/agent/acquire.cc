@@ -94,8 +94,8 @@ absl::Status WriteArtifacts(const Acquired& acquired, const std::string& dir) {
   }
   SecretBytes key_pem = acquired.key.private_key.ToPkcs8Pem();
   TWI_RETURN_IF_ERROR(WriteFileAtomic(base + "svid.key", key_pem.as_string(), 0600));
-  TWI_RETURN_IF_ERROR(WriteFileAtomic(base + "bundle.pem", c.bundle_pem, 0644));
-  TWI_RETURN_IF_ERROR(WriteFileAtomic(base + "bundle.jwks", c.bundle_jwks.dump(2) + "\n", 0644));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(base + "bundle.pem", c.bundle->pem(), 0644));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(base + "bundle.jwks", c.bundle->jwks().dump(2) + "\n", 0644));
   if (!c.wit.empty()) TWI_RETURN_IF_ERROR(WriteFileAtomic(base + "wit.jwt", c.wit + "\n", 0644));
   return WriteFileAtomic(base + "ear.jwt", acquired.ear + "\n", 0644);
 }

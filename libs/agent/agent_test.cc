@@ -134,7 +134,7 @@ TEST(AgentTest, ArtifactsAreWrittenWithAPrivateKeyFile) {
   ASSERT_OK_AND_ASSIGN(Acquired acquired, AcquireWithMechanismA(verifier, *attester, {}));
   acquired.credentials.x509_svid_pem = "-----BEGIN CERTIFICATE-----\n";
   acquired.credentials.wit = "a.b.c";
-  acquired.credentials.bundle_jwks = Json{{"keys", Json::array()}};
+  acquired.credentials.bundle = issuer::EncodedBundle::Create("", Json{{"keys", Json::array()}});
   testing::TempDir tmp;
   const std::string dir = tmp.File("out");
   ASSERT_OK(WriteArtifacts(acquired, dir));

@@ -139,8 +139,7 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
   IssuedCredentials out;
   out.spiffe_id = id.ToString();
   out.ear_digest = crypto::Sha256Id(AsBytes(request.ear));
-  out.bundle_pem = bundle_pem_;
-  out.bundle_jwks = bundle_jwks_;
+  out.bundle = bundle_;
   std::vector<storage::IssuanceRecord> records;
   auto record = [&](std::string credential_id, std::string_view format, ByteView credential,
                     absl::Time not_before, absl::Time not_after) {

@@ -14,6 +14,7 @@
 #include "libs/crypto/signature.h"
 #include "libs/issuer/bundle.h"
 #include "libs/issuer/credential_api.h"
+#include "libs/issuer/encoded_bundle.h"
 #include "libs/jose/jwk.h"
 #include "libs/policy/issuance_policy.h"
 #include "libs/storage/issuance_ledger.h"
@@ -58,19 +59,18 @@ class CredentialAuthority final : public CredentialIssuer {
         ledger_(ledger),
         clock_(clock),
         wit_kid_(std::move(wit_kid)),
-        bundle_pem_(config_.bundle.ToPem()),
         issuing_chain_pem_(x509::ChainToPem(config_.issuing_chain)),
-        bundle_jwks_(config_.bundle.ToSpiffeJwks()) {}
+        bundle_(EncodedBundle::Create(config_.bundle.ToPem(), config_.bundle.ToSpiffeJwks())) {}
 
   AuthorityConfig config_;
   jose::Jwks trusted_;
   storage::IssuanceLedger* ledger_;
   const Clock* clock_;
   std::string wit_kid_;
-  // The bundle as every issuance returns it, encoded once.
-  const std::string bundle_pem_;
+  // Encoded once for all issuances: the chain follows every leaf, the bundle goes with every
+  // credential.
   const std::string issuing_chain_pem_;
-  const Json bundle_jwks_;
+  const std::shared_ptr<const EncodedBundle> bundle_;
 };
 
 }  // namespace twi::issuer

@@ -218,6 +218,8 @@ TEST_F(AuthorityTest, EachIssuanceGetsFreshSerialAndJti) {
   EXPECT_NE(first.x509_serial, second.x509_serial);
   EXPECT_NE(first.wit_jti, second.wit_jti);
   EXPECT_EQ(harness_->LedgerCount(), 4);
+  // The bundle is encoded once per authority and shared, not copied per issuance.
+  EXPECT_EQ(first.bundle, second.bundle);
 }
 
 TEST_F(AuthorityTest, TtlIsCappedByPolicyMaxTtlAndNotBeforeIsBackdated) {

@@ -1,5 +1,7 @@
 #include "libs/issuer/credential_api.h"
 
+#include <utility>
+
 #include "absl/strings/str_format.h"
 #include "libs/core/status.h"
 
@@ -62,8 +64,8 @@ absl::StatusOr<CredentialRequest> CredentialRequestFromJson(const Json& json) {
 
 Json ToJson(const IssuedCredentials& c) {
   Json out = {{"spiffe_id", c.spiffe_id},
-              {"bundle_pem", c.bundle_pem},
-              {"bundle_jwks", c.bundle_jwks},
+              {"bundle_pem", c.bundle->pem()},
+              {"bundle_jwks", c.bundle->jwks()},
               {"ear_digest", c.ear_digest}};
   if (!c.x509_svid_pem.empty()) {
     out["x509_svid"] = {{"chain_pem", c.x509_svid_pem},
@@ -77,12 +79,54 @@ Json ToJson(const IssuedCredentials& c) {
   return out;
 }
 
+// Members in nlohmann's order (sorted), so that the text equals DumpJson(ToJson(c)).
+void WriteJson(JsonWriter& w, const IssuedCredentials& c) {
+  w.BeginObject()
+      .Key("bundle_jwks")
+      .Raw(c.bundle->jwks_json())
+      .Key("bundle_pem")
+      .Raw(c.bundle->pem_json())
+      .Key("ear_digest")
+      .String(c.ear_digest)
+      .Key("spiffe_id")
+      .String(c.spiffe_id);
+  if (!c.wit.empty()) {
+    w.Key("wit")
+        .BeginObject()
+        .Key("exp")
+        .Int(absl::ToUnixSeconds(c.wit_expires_at))
+        .Key("jti")
+        .String(c.wit_jti)
+        .Key("token")
+        .String(c.wit)
+        .EndObject();
+  }
+  if (!c.x509_svid_pem.empty()) {
+    w.Key("x509_svid")
+        .BeginObject()
+        .Key("chain_pem")
+        .String(c.x509_svid_pem)
+        .Key("not_after")
+        .Int(absl::ToUnixSeconds(c.x509_not_after))
+        .Key("serial")
+        .String(c.x509_serial)
+        .EndObject();
+  }
+  w.EndObject();
+}
+
+std::string ToJsonText(const IssuedCredentials& c) {
+  JsonWriter w;
+  WriteJson(w, c);
+  return w.Take();
+}
+
 absl::StatusOr<IssuedCredentials> IssuedCredentialsFromJson(const Json& json) {
   IssuedCredentials c;
   TWI_ASSIGN_OR_RETURN(c.spiffe_id, GetString(json, "spiffe_id"));
-  TWI_ASSIGN_OR_RETURN(c.bundle_pem, GetString(json, "bundle_pem"));
+  TWI_ASSIGN_OR_RETURN(std::string bundle_pem, GetString(json, "bundle_pem"));
   TWI_ASSIGN_OR_RETURN(const Json* jwks, GetObject(json, "bundle_jwks"));
-  c.bundle_jwks = *jwks;
+  c.bundle = EncodedBundle::Create(std::move(bundle_pem), *jwks);
   c.ear_digest = OptionalString(json, "ear_digest");
   if (auto it = json.find("x509_svid"); it != json.end()) {
     TWI_ASSIGN_OR_RETURN(c.x509_svid_pem, GetString(*it, "chain_pem"));

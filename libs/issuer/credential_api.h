@@ -3,12 +3,15 @@
 // (mechanism B: it brings the EAR itself). JSON codecs are strict about types and sizes.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/core/json.h"
+#include "libs/core/json_writer.h"
+#include "libs/issuer/encoded_bundle.h"
 #include "libs/policy/credential_format.h"
 
 namespace twi::issuer {
@@ -31,8 +34,8 @@ struct IssuedCredentials {
   std::string wit;  // compact JWS (typ wit+jwt); empty if not requested
   std::string wit_jti;
   absl::Time wit_expires_at = absl::InfinitePast();
-  std::string bundle_pem;  // X.509 trust anchors of the trust domain
-  Json bundle_jwks;        // SPIFFE bundle (JWKS)
+  // X.509 trust anchors (PEM) and SPIFFE bundle (JWKS) of the trust domain; never null.
+  std::shared_ptr<const EncodedBundle> bundle = EncodedBundle::Empty();
   std::string ear_digest;  // sha256:<hex> of the EAR the issuance rests on
 };
 
@@ -40,7 +43,11 @@ Json ToJson(const CredentialRequest& request);
 // Reasons: kRequestInvalid for missing or mistyped members or oversize fields.
 absl::StatusOr<CredentialRequest> CredentialRequestFromJson(const Json& json);
 
+// The DOM form, for tests and tools; responses use the writer below, which gives the same JSON
+// (byte for byte: members in the same order) without building a DOM.
 Json ToJson(const IssuedCredentials& credentials);
+void WriteJson(JsonWriter& writer, const IssuedCredentials& credentials);
+std::string ToJsonText(const IssuedCredentials& credentials);
 absl::StatusOr<IssuedCredentials> IssuedCredentialsFromJson(const Json& json);
 
 // Who issues: the CA in this process, or a client of a remote CA. Mechanism A's Verifier holds

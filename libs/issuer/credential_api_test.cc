@@ -30,8 +30,12 @@ IssuedCredentials SampleCredentials() {
   c.wit = "h.p.s";
   c.wit_jti = "jti-1";
   c.wit_expires_at = absl::FromUnixSeconds(1'790'001'800);
-  c.bundle_pem = "-----BEGIN CERTIFICATE-----\nroot";
-  c.bundle_jwks = {{"keys", Json::array()}, {"spiffe_sequence", 1}};
+  c.bundle = EncodedBundle::Create(
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+      {{"keys",
+        Json::array({{{"use", "x509-svid"}, {"kty", "EC"}, {"x5c", Json::array({"MIIB"})}}})},
+       {"spiffe_sequence", 1},
+       {"spiffe_refresh_hint", 300}});
   c.ear_digest = "sha256:00";
   return c;
 }
@@ -108,9 +112,42 @@ TEST(IssuedCredentialsJsonTest, RoundTrips) {
   EXPECT_EQ(out.wit, in.wit);
   EXPECT_EQ(out.wit_jti, in.wit_jti);
   EXPECT_EQ(out.wit_expires_at, in.wit_expires_at);
-  EXPECT_EQ(out.bundle_pem, in.bundle_pem);
-  EXPECT_EQ(out.bundle_jwks, in.bundle_jwks);
+  EXPECT_EQ(out.bundle->pem(), in.bundle->pem());
+  EXPECT_EQ(out.bundle->jwks(), in.bundle->jwks());
   EXPECT_EQ(out.ear_digest, in.ear_digest);
+}
+
+// The response text is what the DOM path printed: same members, values and types, and, with
+// members in nlohmann's order, the same bytes.
+TEST(IssuedCredentialsJsonTest, TextIsTheDumpedDom) {
+  IssuedCredentials all = SampleCredentials();
+  all.spiffe_id = "spiffe://example.org/\"q\"/back\\slash/\x01/caf\xc3\xa9";
+  for (bool x509 : {true, false}) {
+    for (bool wit : {true, false}) {
+      IssuedCredentials c = all;
+      if (!x509) c.x509_svid_pem.clear();
+      if (!wit) c.wit.clear();
+      const std::string text = ToJsonText(c);
+      ASSERT_OK_AND_ASSIGN(Json parsed, ParseJson(text));
+      EXPECT_EQ(parsed, ToJson(c)) << text;
+      EXPECT_EQ(text, DumpJson(ToJson(c)));
+    }
+  }
+}
+
+TEST(IssuedCredentialsJsonTest, ParsedBundleIsEncodedForTheNextHop) {
+  const IssuedCredentials in = SampleCredentials();
+  ASSERT_OK_AND_ASSIGN(IssuedCredentials out, IssuedCredentialsFromJson(ToJson(in)));
+  EXPECT_EQ(out.bundle->pem_json(), in.bundle->pem_json());
+  EXPECT_EQ(out.bundle->jwks_json(), in.bundle->jwks_json());
+}
+
+TEST(IssuedCredentialsJsonTest, DefaultBundleIsEmptyButWellFormed) {
+  IssuedCredentials c;
+  c.wit = "h.p.s";
+  EXPECT_EQ(c.bundle->pem(), "");
+  EXPECT_EQ(c.bundle->jwks(), Json::object());
+  EXPECT_OK(IssuedCredentialsFromJson(ToJson(c)));
 }
 
 TEST(IssuedCredentialsJsonTest, OneFormatOnlyRoundTrips) {

@@ -1,5 +1,7 @@
 #include "libs/net/http.h"
 
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 
@@ -32,10 +34,14 @@ std::optional<std::string_view> HttpResponse::Header(std::string_view lower_name
 }
 
 HttpResponse HttpResponse::Json(int status, const twi::Json& body) {
+  return JsonText(status, DumpJson(body));
+}
+
+HttpResponse HttpResponse::JsonText(int status, std::string body) {
   HttpResponse response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = DumpJson(body);
+  response.body = std::move(body);
   return response;
 }
 

@@ -49,6 +49,8 @@ struct HttpResponse {
   HeaderList headers;
 
   static HttpResponse Json(int status, const twi::Json& body);
+  // As Json, for a body already serialized (e.g. by a JsonWriter); it is sent unchecked.
+  static HttpResponse JsonText(int status, std::string body);
   static HttpResponse Text(int status, std::string content_type, std::string body);
 
   // Value of the first header named `lower_name` (compared case-insensitively). Thread-compatible.

@@ -28,6 +28,13 @@ TEST(HttpResponseTest, JsonSerializesBody) {
   EXPECT_EQ(response.body, R"({"a":1})");
 }
 
+TEST(HttpResponseTest, JsonTextSendsBodyAsJson) {
+  const HttpResponse response = HttpResponse::JsonText(200, R"({"a":1})");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(response.body, R"({"a":1})");
+}
+
 TEST(HttpResponseTest, TextKeepsContentType) {
   const HttpResponse response = HttpResponse::Text(200, "text/plain", "hi");
   EXPECT_EQ(response.content_type, "text/plain");

@@ -15,13 +15,22 @@ absl::StatusOr<Json> JsonObjectOf(absl::StatusOr<HttpResponse> response) {
 }  // namespace
 
 Handler JsonRoute(JsonHandler handler) {
+  return JsonTextRoute(
+      [handler = std::move(handler)](const Json& body,
+                                     const HttpRequest& request) -> absl::StatusOr<std::string> {
+        TWI_ASSIGN_OR_RETURN(Json answer, handler(body, request));
+        return DumpJson(answer);
+      });
+}
+
+Handler JsonTextRoute(JsonTextHandler handler) {
   return [handler = std::move(handler)](const HttpRequest& request) -> HttpResponse {
     absl::StatusOr<Json> body =
         request.body.empty() ? absl::StatusOr<Json>(Json::object()) : ParseJsonObject(request.body);
     if (!body.ok()) return ProblemResponse(body.status());
-    absl::StatusOr<Json> answer = handler(*body, request);
+    absl::StatusOr<std::string> answer = handler(*body, request);
     if (!answer.ok()) return ProblemResponse(answer.status());
-    return HttpResponse::Json(200, *answer);
+    return HttpResponse::JsonText(200, *std::move(answer));
   };
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,12 @@ using JsonHandler = std::function<absl::StatusOr<Json>(const Json& body, const H
 // `handler` and answers 200 with its JSON, or a problem response with the Status' reason.
 // A body that is not a JSON object -> 400 MALFORMED_JSON. Thread-safe if `handler` is.
 Handler JsonRoute(JsonHandler handler);
+
+// As JsonRoute, for a handler that serializes its answer itself (a hot path that skips the DOM);
+// the text must be one JSON object and is sent unchecked.
+using JsonTextHandler =
+    std::function<absl::StatusOr<std::string>(const Json& body, const HttpRequest&)>;
+Handler JsonTextRoute(JsonTextHandler handler);
 
 // POSTs `body` to `path` and returns the JSON object of a 2xx answer, or the Status the server's
 // problem response carries. `allow_reconnect` as for HttpsClient::Request (false when the body

@@ -1,6 +1,7 @@
 #include "libs/verifier/attestation_api.h"
 
 #include "absl/strings/str_format.h"
+#include "libs/core/json_writer.h"
 #include "libs/core/status.h"
 
 namespace twi::verifier {
@@ -91,6 +92,18 @@ Json ToJson(const AttestationResponse& response) {
   Json out = {{"ear", response.ear}};
   if (response.credentials.has_value()) out["credentials"] = issuer::ToJson(*response.credentials);
   return out;
+}
+
+// Members in nlohmann's order (sorted), as ToJson's DOM would print.
+std::string ToJsonText(const AttestationResponse& response) {
+  JsonWriter w;
+  w.BeginObject();
+  if (response.credentials.has_value()) {
+    w.Key("credentials");
+    issuer::WriteJson(w, *response.credentials);
+  }
+  w.Key("ear").String(response.ear).EndObject();
+  return w.Take();
 }
 
 absl::StatusOr<AttestationResponse> AttestationResponseFromJson(const Json& json) {

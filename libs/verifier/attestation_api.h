@@ -51,7 +51,10 @@ Json ToJson(const AttestationRequest& request);
 // Reasons: kRequestInvalid (shape, counts, sizes), kEncodingInvalid (base64url).
 absl::StatusOr<AttestationRequest> AttestationRequestFromJson(const Json& json);
 
+// The DOM form, for tests; the attest route answers with ToJsonText, the same JSON (byte for
+// byte) written without a DOM and with the trust bundle spliced in pre-encoded.
 Json ToJson(const AttestationResponse& response);
+std::string ToJsonText(const AttestationResponse& response);
 absl::StatusOr<AttestationResponse> AttestationResponseFromJson(const Json& json);
 
 }  // namespace twi::verifier

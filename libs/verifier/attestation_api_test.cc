@@ -152,13 +152,46 @@ TEST(AttestationResponseJsonTest, RoundTripsWithAndWithoutCredentials) {
   credentials.spiffe_id = "spiffe://example.org/workload/payroll";
   credentials.wit = "w.i.t";
   credentials.wit_jti = "jti";
-  credentials.bundle_pem = "pem";
-  credentials.bundle_jwks = {{"keys", Json::array()}};
+  credentials.bundle = issuer::EncodedBundle::Create("pem", {{"keys", Json::array()}});
   AttestationResponse with{.ear = "h.p.s", .credentials = credentials};
   ASSERT_OK_AND_ASSIGN(out, AttestationResponseFromJson(ToJson(with)));
   ASSERT_TRUE(out.credentials.has_value());
   EXPECT_EQ(out.credentials->spiffe_id, credentials.spiffe_id);
   EXPECT_EQ(out.credentials->wit, "w.i.t");
+}
+
+// The attest route's fast path must put on the wire exactly what the DOM path did.
+TEST(AttestationResponseJsonTest, TextIsTheDumpedDom) {
+  issuer::IssuedCredentials credentials;
+  credentials.spiffe_id = "spiffe://example.org/workload/payroll";
+  credentials.x509_svid_pem =
+      "-----BEGIN CERTIFICATE-----\nMIIBleaf\n-----END CERTIFICATE-----\n"
+      "-----BEGIN CERTIFICATE-----\nMIIBca\n-----END CERTIFICATE-----\n";
+  credentials.x509_serial = "7f01";
+  credentials.x509_not_after = absl::FromUnixSeconds(1'790'003'600);
+  credentials.wit = "eyJ0eXAiOiJ3aXQrand0In0.eyJzdWIiOiJzcGlmZmUifQ.c2ln";
+  credentials.wit_jti = "AAECAwQFBgcICQoLDA0ODw";
+  credentials.wit_expires_at = absl::FromUnixSeconds(1'790'001'800);
+  credentials.ear_digest = "sha256:9f86d081884c7d659a2feaa0c55ad015";
+  const Json jwks = {
+      {"keys",
+       Json::array({{{"use", "x509-svid"}, {"kty", "EC"}, {"crv", "P-256"}, {"x5c", {"MIIB"}}},
+                    {{"use", "wit-svid"}, {"kty", "EC"}, {"kid", "k1"}, {"x", "AA"}}})},
+      {"spiffe_sequence", 7},
+      {"spiffe_refresh_hint", 300}};
+  credentials.bundle =
+      issuer::EncodedBundle::Create("-----BEGIN CERTIFICATE-----\nMIIBroot\n", jwks);
+
+  for (const AttestationResponse& response :
+       {AttestationResponse{.ear = "h.p.s", .credentials = credentials},
+        AttestationResponse{.ear = "h.p.s", .credentials = std::nullopt}}) {
+    const std::string text = ToJsonText(response);
+    ASSERT_OK_AND_ASSIGN(Json parsed, ParseJsonObject(text));
+    EXPECT_EQ(parsed, ToJson(response)) << text;
+    EXPECT_EQ(text, DumpJson(ToJson(response)));
+    ASSERT_OK_AND_ASSIGN(AttestationResponse back, AttestationResponseFromJson(parsed));
+    EXPECT_EQ(back.credentials.has_value(), response.credentials.has_value());
+  }
 }
 
 TEST(AttestationResponseJsonTest, MalformedResponsesAreRefused) {

@@ -77,8 +77,8 @@ void AuthorityHarness::ExpectValidCredentials(const IssuedCredentials& credentia
                                               absl::Time now) const {
   using ::testing::ElementsAre;
   EXPECT_EQ(credentials.spiffe_id, spiffe_id);
-  EXPECT_EQ(credentials.bundle_pem, authority_->bundle().ToPem());
-  EXPECT_EQ(credentials.bundle_jwks, authority_->bundle().ToSpiffeJwks());
+  EXPECT_EQ(credentials.bundle->pem(), authority_->bundle().ToPem());
+  EXPECT_EQ(credentials.bundle->jwks(), authority_->bundle().ToSpiffeJwks());
 
   if (!credentials.x509_svid_pem.empty()) {
     ASSERT_OK_AND_ASSIGN(std::vector<x509::Certificate> chain,
@@ -95,7 +95,7 @@ void AuthorityHarness::ExpectValidCredentials(const IssuedCredentials& credentia
     EXPECT_EQ(chain[1].ToDer(), issuing_ca().ToDer());
     // The bundle the workload received is what a relying party validates against.
     ASSERT_OK_AND_ASSIGN(std::vector<x509::Certificate> roots,
-                         x509::Certificate::ChainFromPem(credentials.bundle_pem));
+                         x509::Certificate::ChainFromPem(credentials.bundle->pem()));
     ASSERT_OK_AND_ASSIGN(spiffe::SpiffeId id,
                          x509::ValidateX509Svid(chain, kTrustDomain, roots, now));
     EXPECT_EQ(id.ToString(), spiffe_id);
@@ -112,7 +112,7 @@ void AuthorityHarness::ExpectValidCredentials(const IssuedCredentials& credentia
         jose::Jwt jwt,
         jose::VerifyJwt(credentials.wit, authority_->bundle().WitKeys(), validation, now));
     // The SPIFFE JWKS handed to the workload verifies it too.
-    ASSERT_OK_AND_ASSIGN(jose::Jwks published, jose::Jwks::FromJson(credentials.bundle_jwks));
+    ASSERT_OK_AND_ASSIGN(jose::Jwks published, jose::Jwks::FromJson(credentials.bundle->jwks()));
     EXPECT_OK(jose::VerifyJwt(credentials.wit, published, validation, now));
     EXPECT_EQ(jwt.header.value("typ", ""), kWitType);
     ASSERT_TRUE(jwt.kid.has_value());
