@@ -134,13 +134,13 @@ bool HasEku(const X509* x509, int nid) {
   return false;
 }
 
-bool ReadIsCa(X509* x509) {
+bool ReadIsCa(const X509* x509) {
   auto constraints =
       GetExtension<BASIC_CONSTRAINTS, BASIC_CONSTRAINTS_free>(x509, NID_basic_constraints);
   return constraints && constraints->ca != 0;
 }
 
-Certificate::KeyUsage ReadKeyUsage(X509* x509) {
+Certificate::KeyUsage ReadKeyUsage(const X509* x509) {
   int critical = 0;
   auto bits = GetExtension<ASN1_BIT_STRING, ASN1_BIT_STRING_free>(x509, NID_key_usage, &critical);
   Certificate::KeyUsage usage;
