@@ -13,6 +13,7 @@
 #include "libs/core/log.h"
 #include "libs/core/status.h"
 #include "libs/deployment/layout.h"
+#include "libs/deployment/secrets.h"
 #include "libs/evidence/backends/sample/sample_verifier.h"
 #include "libs/issuer/authority.h"
 #include "libs/issuer/https_issuer.h"
@@ -199,8 +200,13 @@ absl::Status TwiServer::State::StartVerifier() {
   }
   verifier::VerifierConfig verifier_config;
   verifier_config.nonce_ttl = config.nonce_ttl;
-  verifier = std::make_unique<verifier::Verifier>(verifier_config, nonces.get(), registry.get(),
-                                                  &*policies, ear_signer.get(), issuer, clock);
+  TWI_ASSIGN_OR_RETURN(const SecretBytes challenge_key,
+                       deployment::LoadSecret(layout, deployment::kVerifierChallenge));
+  TWI_ASSIGN_OR_RETURN(verifier::ChallengeCodec challenges,
+                       verifier::ChallengeCodec::Create(challenge_key));
+  verifier = std::make_unique<verifier::Verifier>(verifier_config, std::move(challenges),
+                                                  nonces.get(), registry.get(), &*policies,
+                                                  ear_signer.get(), issuer, clock);
   LogInfo(kComponent,
           absl::StrFormat("verifier with %d workload policies, TEEs: %s",
                           policies->workloads().size(), absl::StrJoin(registry->tees(), ", ")));

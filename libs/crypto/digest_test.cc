@@ -35,5 +35,28 @@ TEST(RandomTest, ProducesDistinctValuesOfRequestedSize) {
   EXPECT_TRUE(RandomBytes(0).empty());
 }
 
+TEST(RandomTest, TimeOrderedRandomStartsWithTheMillisecondsAndSortsByTime) {
+  const absl::Time t = absl::FromUnixMillis(0x0123456789ab);
+  const Bytes a = TimeOrderedRandom(t, 16);
+  ASSERT_EQ(a.size(), 16u);
+  EXPECT_EQ(HexEncode(ByteView(a.data(), 6)), "0123456789ab");
+  EXPECT_NE(TimeOrderedRandom(t, 16), a);  // the rest is random
+  EXPECT_LT(a, TimeOrderedRandom(t + absl::Milliseconds(1), 16));
+  EXPECT_EQ(TimeOrderedRandom(t, 20).size(), 20u);
+}
+
+TEST(RandomTest, UuidV7HasVersionVariantAndSortsByTime) {
+  const absl::Time t = absl::FromUnixMillis(0x0123456789ab);
+  const std::string id = UuidV7(t);
+  ASSERT_EQ(id.size(), 36u);
+  EXPECT_EQ(id.substr(0, 14), "01234567-89ab-");
+  EXPECT_EQ(id[14], '7');                                          // version
+  EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // variant 0b10
+  EXPECT_EQ(id[8], '-');
+  EXPECT_EQ(id[23], '-');
+  EXPECT_NE(UuidV7(t), id);
+  EXPECT_LT(id, UuidV7(t + absl::Milliseconds(1)));
+}
+
 }  // namespace
 }  // namespace twi::crypto

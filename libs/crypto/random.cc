@@ -22,4 +22,22 @@ Bytes RandomBytes(size_t size) {
   return out;
 }
 
+Bytes TimeOrderedRandom(absl::Time now, size_t size) {
+  if (size < 16) abort();
+  Bytes out(size);
+  const uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(now));
+  for (int i = 0; i < 6; ++i) out[i] = static_cast<uint8_t>(millis >> (8 * (5 - i)));
+  FillRandom(out.data() + 6, size - 6);
+  return out;
+}
+
+std::string UuidV7(absl::Time now) {
+  Bytes b = TimeOrderedRandom(now, 16);
+  b[6] = static_cast<uint8_t>(0x70 | (b[6] & 0x0f));
+  b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));
+  const std::string hex = HexEncode(b);
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
 }  // namespace twi::crypto

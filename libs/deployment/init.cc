@@ -11,6 +11,7 @@
 #include "libs/crypto/keys.h"
 #include "libs/crypto/signature.h"
 #include "libs/deployment/layout.h"
+#include "libs/deployment/secrets.h"
 #include "libs/jose/jwk.h"
 #include "libs/x509/issue.h"
 
@@ -149,6 +150,8 @@ absl::Status InitDeployment(const InitOptions& o) {
   TWI_RETURN_IF_ERROR(
       WriteFileAtomic(layout.verifier_jwks(),
                       Json{{"keys", Json::array({ear_jwk.ToJson()})}}.dump(2) + "\n", 0644));
+
+  TWI_RETURN_IF_ERROR(NewSecret(layout, kVerifierChallenge));
 
   if (o.allow_insecure_sample_tee) {
     TWI_ASSIGN_OR_RETURN(KeyPair platform, NewKey(layout, kSamplePlatform));

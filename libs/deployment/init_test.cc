@@ -110,11 +110,14 @@ TEST_F(InitDeploymentTest, KeysArePrivate) {
   size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(l.keys())) {
     EXPECT_TRUE(entry.is_regular_file()) << entry.path();
-    EXPECT_EQ(entry.path().extension(), ".key") << entry.path();  // no temp files left behind
+    const std::string extension = entry.path().extension().string();
+    EXPECT_TRUE(extension == ".key" || extension == ".secret")  // no temp files left behind
+        << entry.path();
     EXPECT_EQ(Mode(entry.path().string()), 0600u) << entry.path();
     ++files;
   }
-  EXPECT_EQ(files, std::size(kAllKeys) + 1);  // + the sample platform key
+  EXPECT_TRUE(Exists(l.secret(kVerifierChallenge)));
+  EXPECT_EQ(files, std::size(kAllKeys) + 2);  // + the sample platform key and challenge secret
 }
 
 TEST_F(InitDeploymentTest, KeysMatchTheirCertificates) {

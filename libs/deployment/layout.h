@@ -2,7 +2,8 @@
 //
 //   config.yaml                 deployment configuration
 //   policies/                   appraisal.yaml, issuance.yaml, workloads/*.yaml
-//   keys/        (0700)         private keys, one PKCS#8 PEM per role key (0600)
+//   keys/        (0700)         private keys, one PKCS#8 PEM per role key (0600), and
+//                               symmetric secrets, <name>.secret (0600, deployment/secrets.h)
 //   pki/                        certificates and public keys others may read
 //   data/        (0700)         SQLite databases
 //   run/                        endpoints.json of the running server
@@ -22,6 +23,8 @@ inline constexpr char kSamplePlatform[] = "sample-platform";  // INSECURE sample
 inline constexpr char kInternalCa[] = "internal-ca";          // service-to-service PKI
 inline constexpr char kServerTls[] = "server-tls";            // listeners' certificate
 inline constexpr char kVerifierClient[] = "verifier-client";  // verifier -> CA mTLS
+// Symmetric: keys/<name>.secret.
+inline constexpr char kVerifierChallenge[] = "verifier-challenge";  // MACs the nonces
 
 class Layout {
  public:
@@ -35,6 +38,9 @@ class Layout {
   std::string data() const { return dir_ + "/data"; }
   std::string run() const { return dir_ + "/run"; }
   std::string key(std::string_view name) const { return keys() + "/" + std::string(name) + ".key"; }
+  std::string secret(std::string_view name) const {
+    return keys() + "/" + std::string(name) + ".secret";
+  }
   std::string cert(std::string_view name) const { return pki() + "/" + std::string(name) + ".pem"; }
   std::string public_key(std::string_view name) const {
     return pki() + "/" + std::string(name) + ".pub.pem";

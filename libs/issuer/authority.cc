@@ -66,8 +66,6 @@ absl::StatusOr<std::vector<std::string>> ResolveFormats(const CredentialRequest&
   return formats;
 }
 
-std::string RandomId() { return Base64UrlEncode(crypto::RandomBytes(16)); }
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<CredentialAuthority>> CredentialAuthority::Create(
@@ -174,7 +172,7 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
         std::min(workload.wit_ttl, config_.policy.formats.at(std::string(kFormatWit)).max_ttl);
     WitParams wit{.issuer = "spiffe://" + config_.trust_domain,
                   .subject = out.spiffe_id,
-                  .jti = RandomId(),
+                  .jti = crypto::UuidV7(now),  // time-ordered: the ledger appends
                   .issued_at = now,
                   .expires_at = now + ttl,
                   .confirmation_key = *workload.bound_key,

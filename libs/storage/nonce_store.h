@@ -1,13 +1,15 @@
-// NonceStore: the Verifier's single-use freshness nonces.
+// NonceStore: the Verifier's spent nonces.
 //
-// This is the whole storage contract of the Verifier's challenge/response freshness: record a
-// nonce, consume it at most once, purge old ones. It is not a cache, and it does not create
-// nonces (libs/crypto/random.h does). Every backend (SQLite now, PostgreSQL later) implements it
-// natively and must pass libs/storage/testing/nonce_store_conformance.h.
+// This is the whole storage contract of the Verifier's challenge/response freshness: record that
+// a nonce has been answered, so it is never accepted twice, and forget it once it has expired.
+// Issued nonces are not stored: they carry their expiry and a MAC (libs/verifier/challenge.h),
+// so issuing a challenge costs no write. Every backend (SQLite now, PostgreSQL later) implements
+// this natively and must pass libs/storage/testing/nonce_store_conformance.h.
 //
-// Confidentiality: backends store only SHA-256(nonce) (NonceKey below), never the nonce. A leaked
-// database or backup then does not reveal live nonces that an attacker could answer a challenge
-// with; the digest is still enough to look a presented nonce up.
+// A nonce's expiry is part of its identity: callers pass the expiry the nonce itself carries.
+// Backends may order their records by expiry (new records then land together, at one end).
+//
+// Confidentiality: backends store only SHA-256(nonce) (NonceKey below), never the nonce.
 #pragma once
 
 #include <cstdint>
@@ -23,30 +25,23 @@ inline constexpr size_t kMinNonceSize = 8;
 inline constexpr size_t kMaxNonceSize = 64;
 
 // Thread-safety: every implementation is safe to call from any number of threads at once, and
-// the single-use guarantee of Consume also holds between processes sharing one database.
+// the single-use guarantee of Spend also holds between processes sharing one database.
 // Durability: a call that returned OK has been committed (see the backend's options for what
 // survives a power loss).
 class NonceStore {
  public:
   virtual ~NonceStore() = default;
 
-  // Records a fresh nonce (kMinNonceSize..kMaxNonceSize bytes) valid until `expires_at`
-  // (exclusive). Durable on return.
-  // kInvalidArgument for a bad length, or if the nonce already exists (an existing record is
-  // never reset or extended); kStorageError on backend failure.
-  virtual absl::Status Put(ByteView nonce, absl::Time expires_at) = 0;
+  // Records that `nonce` (kMinNonceSize..kMaxNonceSize bytes), valid until `expires_at`, has
+  // been used. Of any number of concurrent callers (threads or processes sharing the database)
+  // exactly one gets OK; every other call, then or later until the record is purged, gets
+  // kNonceReused. Durable on return. kInvalidArgument for a bad length; kStorageError on
+  // backend failure.
+  virtual absl::Status Spend(ByteView nonce, absl::Time expires_at) = 0;
 
-  // Atomically consumes the nonce: of any number of concurrent callers (threads or processes
-  // sharing the database) exactly one gets OK. Otherwise:
-  //   kNonceUnknown  never issued (including any nonce of invalid length), or already purged;
-  //   kNonceReused   consumed before (also after an earlier kNonceExpired answer);
-  //   kNonceExpired  now >= expires_at; the nonce is then marked consumed as well, so it can
-  //                  never succeed later, whatever `now` a later caller passes;
-  //   kStorageError  backend failure.
-  virtual absl::Status Consume(ByteView nonce, absl::Time now) = 0;
-
-  // Deletes nonces whose expiry is strictly before `cutoff`, consumed or not; returns how many
-  // were deleted. A purged nonce then reads as kNonceUnknown. kStorageError on failure.
+  // Deletes the records whose expiry is strictly before `cutoff`; returns how many were deleted.
+  // A purged nonce can be spent again, so callers purge only what they refuse as expired
+  // anyway. kStorageError on failure.
   virtual absl::StatusOr<int64_t> PurgeExpired(absl::Time cutoff) = 0;
 };
 

@@ -30,11 +30,12 @@ ear::WorkloadResult WorkloadResultFrom(const policy::AppraisalResult& appraisal,
 
 }  // namespace
 
-Verifier::Verifier(VerifierConfig config, storage::NonceStore* nonces,
+Verifier::Verifier(VerifierConfig config, ChallengeCodec challenges, storage::NonceStore* nonces,
                    const evidence::EvidenceRegistry* registry, const policy::PolicySet* policies,
                    const crypto::Signer* ear_signer, issuer::CredentialIssuer* issuer,
                    const Clock* clock)
     : config_(std::move(config)),
+      challenges_(std::move(challenges)),
       nonces_(nonces),
       registry_(registry),
       policies_(policies),
@@ -51,18 +52,29 @@ Verifier::Verifier(VerifierConfig config, storage::NonceStore* nonces,
 
 absl::StatusOr<Challenge> Verifier::NewChallenge() {
   Challenge challenge;
-  challenge.nonce = crypto::RandomBytes(config_.nonce_size);
-  challenge.expires_at = clock_->Now() + config_.nonce_ttl;
-  TWI_RETURN_IF_ERROR(nonces_->Put(challenge.nonce, challenge.expires_at));
-  if (config_.purge_every > 0 && ++challenges_ % config_.purge_every == 0) {
-    const absl::Time cutoff = clock_->Now() - config_.purge_after;
+  // The expiry travels inside the nonce, to the microsecond; the response states the same one.
+  challenge.expires_at =
+      absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now() + config_.nonce_ttl));
+  challenge.nonce = challenges_.Mint(challenge.expires_at);
+  return challenge;
+}
+
+absl::Status Verifier::SpendNonce(ByteView nonce, absl::Time now) {
+  const std::optional<absl::Time> expires_at = challenges_.Open(nonce);
+  if (!expires_at.has_value()) return Error(Reason::kNonceUnknown, "nonce unknown");
+  // Spent before the expiry check as well, so that an expired nonce never succeeds later, even
+  // if this host's clock is set back.
+  const absl::Status spent = nonces_->Spend(nonce, *expires_at);
+  if (config_.purge_every > 0 && ++spends_ % config_.purge_every == 0) {
+    const absl::Time cutoff = now - config_.purge_after;
     if (auto purged = nonces_->PurgeExpired(cutoff); !purged.ok()) {
       LogWarning(kComponent, absl::StrFormat("nonce purge failed: %s", purged.status().message()));
     } else if (*purged > 0) {
       LogDebug(kComponent, absl::StrFormat("purged %d expired nonces", *purged));
     }
   }
-  return challenge;
+  if (now >= *expires_at) return Error(Reason::kNonceExpired, "nonce expired");
+  return spent;
 }
 
 absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& request,
@@ -77,7 +89,7 @@ absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& r
   std::string jkt = key->Thumbprint();
 
   // Freshness first: the nonce is single-use whatever happens next.
-  TWI_RETURN_IF_ERROR(nonces_->Consume(request.nonce, now));
+  TWI_RETURN_IF_ERROR(SpendNonce(request.nonce, now));
 
   const evidence::EvidenceItem& item = request.evidence[0];
   TWI_ASSIGN_OR_RETURN(const evidence::EvidenceVerifier* backend,

@@ -20,15 +20,16 @@
 #include "libs/policy/policy_set.h"
 #include "libs/storage/nonce_store.h"
 #include "libs/verifier/attestation_api.h"
+#include "libs/verifier/challenge.h"
 
 namespace twi::verifier {
 
 struct VerifierConfig {
   absl::Duration nonce_ttl = absl::Minutes(2);
-  size_t nonce_size = 32;
-  // Every `purge_every` challenges, nonces that expired more than `purge_after` ago are deleted,
-  // so the store stays the size of the live window. Until then a late answer is told
-  // NONCE_EXPIRED; after, NONCE_UNKNOWN. 0 disables purging.
+  // Every `purge_every` answered challenges, spent nonces that expired more than `purge_after`
+  // ago are forgotten, so the store stays the size of the live window. A late answer is told
+  // NONCE_EXPIRED either way; the margin covers clocks of replicas that lag behind. 0 disables
+  // purging.
   int purge_every = 1024;
   absl::Duration purge_after = absl::Minutes(10);
   ear::VerifierId verifier_id = {"twi", "twi-verifier"};
@@ -36,19 +37,21 @@ struct VerifierConfig {
 
 class Verifier {
  public:
+  // `challenges` mints and recognises the nonces (its key is the Verifier's challenge key).
   // Non-owning pointers must outlive the Verifier. `issuer` may be null: mechanism A is then
   // refused with kFormatNotAllowed.
-  Verifier(VerifierConfig config, storage::NonceStore* nonces,
+  Verifier(VerifierConfig config, ChallengeCodec challenges, storage::NonceStore* nonces,
            const evidence::EvidenceRegistry* registry, const policy::PolicySet* policies,
            const crypto::Signer* ear_signer, issuer::CredentialIssuer* issuer, const Clock* clock);
 
-  // A fresh single-use nonce, stored before it is returned; now and then purges expired ones
-  // (a failed purge is logged, never returned). kStorageError.
+  // A fresh single-use nonce. Nothing is stored until it is answered (challenge.h). Never fails
+  // today; the Status leaves room for a Key Store that holds the challenge key.
   absl::StatusOr<Challenge> NewChallenge();
 
   // Appraises `request` that arrived on a TLS connection whose RFC 9266 exporter is
-  // `tls_exporter`. The nonce is consumed first, so it is spent even if the evidence fails.
+  // `tls_exporter`. The nonce is spent first, so it is spent even if the evidence fails.
   // Thread-safe. Reasons: kRequestInvalid, kKeyInvalid, kNonce{Unknown,Expired,Reused},
+  // kStorageError,
   // kTeeNotAllowed, kEvidenceMalformed, kEvidenceSignatureInvalid, kBindingMismatch,
   // kUnknownMeasurement, kUnknownAgent, kDebugForbidden, kSvnTooLow, and for mechanism A every
   // reason of CredentialIssuer::Issue.
@@ -59,7 +62,12 @@ class Verifier {
   const jose::Jwks& keys() const { return keys_; }
 
  private:
+  // Checks that this Verifier minted `nonce` and records it as spent (now and then purging old
+  // records; a failed purge is logged, never returned).
+  absl::Status SpendNonce(ByteView nonce, absl::Time now);
+
   VerifierConfig config_;
+  ChallengeCodec challenges_;
   storage::NonceStore* nonces_;
   const evidence::EvidenceRegistry* registry_;
   const policy::PolicySet* policies_;
@@ -68,7 +76,7 @@ class Verifier {
   const Clock* clock_;
   std::string kid_;
   jose::Jwks keys_;
-  std::atomic<int64_t> challenges_{0};
+  std::atomic<int64_t> spends_{0};
 };
 
 }  // namespace twi::verifier

@@ -120,9 +120,10 @@ class VerifierTest : public ::testing::Test {
                                          const evidence::EvidenceRegistry* registry = nullptr,
                                          const policy::PolicySet* policies = nullptr,
                                          VerifierConfig config = {}) {
-    return std::make_unique<Verifier>(
-        std::move(config), nonces_.get(), registry != nullptr ? registry : &registry_,
-        policies != nullptr ? policies : &*policies_, ear_signer_.get(), issuer, &clock_);
+    return std::make_unique<Verifier>(std::move(config), *ChallengeCodec::Create(challenge_key_),
+                                      nonces_.get(), registry != nullptr ? registry : &registry_,
+                                      policies != nullptr ? policies : &*policies_,
+                                      ear_signer_.get(), issuer, &clock_);
   }
 
   // The request a workload holding key_ would send for `nonce`, altered as `spec` says.
@@ -165,6 +166,7 @@ class VerifierTest : public ::testing::Test {
   ::twi::testing::TempDir dir_;
   std::shared_ptr<storage::SqliteDatabase> db_;
   std::unique_ptr<storage::NonceStore> nonces_;
+  const SecretBytes challenge_key_{crypto::RandomBytes(32)};
   std::unique_ptr<crypto::Signer> platform_;
   evidence::EvidenceRegistry registry_{/*allow_insecure=*/true};
   std::optional<policy::PolicySet> policies_;
@@ -188,43 +190,54 @@ TEST_F(VerifierTest, ChallengeIsFreshAndExpiresAfterNonceTtl) {
   const absl::Time now = clock_.Now();
   ASSERT_OK_AND_ASSIGN(Challenge first, verifier_->NewChallenge());
   ASSERT_OK_AND_ASSIGN(Challenge second, verifier_->NewChallenge());
-  EXPECT_THAT(first.nonce, SizeIs(32));
+  EXPECT_THAT(first.nonce, SizeIs(kChallengeNonceSize));
   EXPECT_EQ(first.expires_at, now + absl::Minutes(2));
   EXPECT_NE(first.nonce, second.nonce);
 }
 
-TEST_F(VerifierTest, ChallengeHonoursConfiguredSizeAndTtl) {
+TEST_F(VerifierTest, IssuingChallengesStoresNothing) {
+  for (int i = 0; i < 10; ++i) ASSERT_OK(verifier_->NewChallenge().status());
+  ASSERT_OK_AND_ASSIGN(const int64_t records, nonces_->PurgeExpired(absl::InfiniteFuture()));
+  EXPECT_EQ(records, 0);
+}
+
+TEST_F(VerifierTest, ChallengeHonoursConfiguredTtl) {
   VerifierConfig config;
-  config.nonce_size = 16;
   config.nonce_ttl = absl::Seconds(30);
   std::unique_ptr<Verifier> verifier = MakeVerifier(nullptr, nullptr, nullptr, config);
   ASSERT_OK_AND_ASSIGN(Challenge challenge, verifier->NewChallenge());
-  EXPECT_THAT(challenge.nonce, SizeIs(16));
   EXPECT_EQ(challenge.expires_at, clock_.Now() + absl::Seconds(30));
   ASSERT_OK_AND_ASSIGN(AttestationRequest request, BuildRequest(challenge.nonce));
   clock_.Advance(absl::Seconds(30));
   EXPECT_THAT(verifier->Attest(request, kExporter), HasReason(Reason::kNonceExpired));
 }
 
-TEST_F(VerifierTest, ExpiredNoncesArePurgedEveryNChallengesAfterTheGracePeriod) {
+TEST_F(VerifierTest, SpentNoncesArePurgedEveryNAnswersAfterTheGracePeriod) {
   VerifierConfig config;
   config.purge_every = 3;
   config.purge_after = absl::Minutes(10);
   std::unique_ptr<Verifier> verifier = MakeVerifier(nullptr, nullptr, nullptr, config);
-  ASSERT_OK_AND_ASSIGN(Challenge old, verifier->NewChallenge());  // challenge 1
-  ASSERT_OK_AND_ASSIGN(AttestationRequest request, BuildRequest(old.nonce));
-  // Expired, but within the grace period: challenge 3 purges nothing, the answer is EXPIRED.
+  auto answer = [&]() -> absl::StatusOr<Challenge> {
+    TWI_ASSIGN_OR_RETURN(Challenge challenge, verifier->NewChallenge());
+    TWI_ASSIGN_OR_RETURN(AttestationRequest request, BuildRequest(challenge.nonce));
+    TWI_RETURN_IF_ERROR(verifier->Attest(request, kExporter).status());
+    return challenge;
+  };
+  ASSERT_OK_AND_ASSIGN(const Challenge first, answer());  // spend 1, expires at T0 + 2m
   clock_.Advance(absl::Minutes(5));
-  ASSERT_OK(verifier->NewChallenge().status());
-  ASSERT_OK(verifier->NewChallenge().status());
-  ASSERT_OK_AND_ASSIGN(Challenge probe, verifier->NewChallenge());  // 4: no purge
+  ASSERT_OK_AND_ASSIGN(const Challenge second, answer());
+  ASSERT_OK(answer().status());  // spend 3: cutoff T0 - 5m, nothing is old enough
   clock_.Advance(absl::Minutes(10));
-  ASSERT_OK(verifier->NewChallenge().status());  // 5
-  ASSERT_OK(verifier->NewChallenge().status());  // 6: purges what expired before now - 10m
-  // The first nonce (expired 13 minutes ago) is gone; the probe (expired 8 minutes ago) is not.
-  EXPECT_THAT(verifier->Attest(request, kExporter), HasReason(Reason::kNonceUnknown));
-  ASSERT_OK_AND_ASSIGN(AttestationRequest probe_request, BuildRequest(probe.nonce));
-  EXPECT_THAT(verifier->Attest(probe_request, kExporter), HasReason(Reason::kNonceExpired));
+  ASSERT_OK(answer().status());
+  ASSERT_OK(answer().status());
+  ASSERT_OK(answer().status());  // spend 6: cutoff T0 + 5m, only the first record goes
+
+  // The store forgot the first nonce but still holds the second (expired at T0 + 7m).
+  EXPECT_OK(nonces_->Spend(first.nonce, first.expires_at));
+  EXPECT_THAT(nonces_->Spend(second.nonce, second.expires_at), HasReason(Reason::kNonceReused));
+  // Forgotten or not, an expired nonce is refused: its expiry is in the nonce.
+  ASSERT_OK_AND_ASSIGN(AttestationRequest late, BuildRequest(first.nonce));
+  EXPECT_THAT(verifier->Attest(late, kExporter), HasReason(Reason::kNonceExpired));
 }
 
 // --- Happy path ---------------------------------------------------------------------------------
@@ -428,6 +441,33 @@ TEST_F(VerifierTest, ReusedNonceIsRefused) {
 TEST_F(VerifierTest, UnknownNonceIsRefused) {
   ASSERT_OK_AND_ASSIGN(AttestationRequest request, BuildRequest(crypto::RandomBytes(32)));
   EXPECT_THAT(verifier_->Attest(request, kExporter), HasReason(Reason::kNonceUnknown));
+}
+
+TEST_F(VerifierTest, NonceOfAnotherChallengeKeyIsUnknown) {
+  ASSERT_OK_AND_ASSIGN(ChallengeCodec other,
+                       ChallengeCodec::Create(SecretBytes(crypto::RandomBytes(32))));
+  const Bytes nonce = other.Mint(clock_.Now() + absl::Minutes(1));
+  ASSERT_OK_AND_ASSIGN(AttestationRequest request, BuildRequest(nonce));
+  EXPECT_THAT(verifier_->Attest(request, kExporter), HasReason(Reason::kNonceUnknown));
+}
+
+TEST_F(VerifierTest, NonceWithAlteredExpiryIsUnknown) {
+  ASSERT_OK_AND_ASSIGN(Challenge challenge, verifier_->NewChallenge());
+  Bytes nonce = challenge.nonce;
+  nonce[8] ^= 0x01;  // the least significant byte of the expiry
+  ASSERT_OK_AND_ASSIGN(AttestationRequest request, BuildRequest(nonce));
+  EXPECT_THAT(verifier_->Attest(request, kExporter), HasReason(Reason::kNonceUnknown));
+  // Nothing was recorded for the altered nonce: the genuine one is still good.
+  ASSERT_OK_AND_ASSIGN(AttestationRequest genuine, BuildRequest(challenge.nonce));
+  EXPECT_OK(verifier_->Attest(genuine, kExporter));
+}
+
+TEST_F(VerifierTest, ReplicasSharingKeyAndStoreAcceptANonceOnce) {
+  std::unique_ptr<Verifier> replica = MakeVerifier(&ca_->authority());
+  ASSERT_OK_AND_ASSIGN(Challenge challenge, verifier_->NewChallenge());
+  ASSERT_OK_AND_ASSIGN(AttestationRequest request, BuildRequest(challenge.nonce));
+  ASSERT_OK(replica->Attest(request, kExporter));
+  EXPECT_THAT(verifier_->Attest(request, kExporter), HasReason(Reason::kNonceReused));
 }
 
 TEST_F(VerifierTest, NonceIsValidUntilJustBeforeItsExpiry) {

@@ -93,16 +93,14 @@ TEST_F(SqliteDatabaseTest, DataSurvivesCloseAndReopen) {
     ASSERT_OK_AND_ASSIGN(auto db, Open());
     auto nonces = NewSqliteNonceStore(db);
     auto ledger = NewSqliteIssuanceLedger(db);
-    ASSERT_OK(nonces->Put(TestNonce(1), kT0 + absl::Minutes(5)));
-    ASSERT_OK(nonces->Put(TestNonce(2), kT0 + absl::Minutes(5)));
-    ASSERT_OK(nonces->Consume(TestNonce(2), kT0));
+    ASSERT_OK(nonces->Spend(TestNonce(2), kT0 + absl::Minutes(5)));
     ASSERT_OK(ledger->Append({TestRecord("x509:01")}));
   }
   ASSERT_OK_AND_ASSIGN(auto db, Open());
   auto nonces = NewSqliteNonceStore(db);
   auto ledger = NewSqliteIssuanceLedger(db);
-  EXPECT_OK(nonces->Consume(TestNonce(1), kT0));
-  EXPECT_THAT(nonces->Consume(TestNonce(2), kT0), HasReason(Reason::kNonceReused));
+  EXPECT_OK(nonces->Spend(TestNonce(1), kT0 + absl::Minutes(5)));
+  EXPECT_THAT(nonces->Spend(TestNonce(2), kT0 + absl::Minutes(5)), HasReason(Reason::kNonceReused));
   ASSERT_OK_AND_ASSIGN(const auto found, ledger->Find("x509:01"));
   EXPECT_THAT(found, ::testing::Optional(TestRecord("x509:01")));
 }
@@ -180,7 +178,7 @@ TEST_F(SqliteDatabaseTest, ConcurrentFirstOpensMigrateOnce) {
   EXPECT_EQ(rows, LatestSqliteSchemaVersion());
 }
 
-TEST_F(SqliteDatabaseTest, TwoConnectionsOnOneFileConsumeExactlyOnce) {
+TEST_F(SqliteDatabaseTest, TwoConnectionsOnOneFileSpendExactlyOnce) {
   ASSERT_OK_AND_ASSIGN(auto db_a, Open());
   ASSERT_OK_AND_ASSIGN(auto db_b, Open());  // like a second process
   const std::unique_ptr<NonceStore> stores[] = {NewSqliteNonceStore(db_a),
@@ -189,14 +187,13 @@ TEST_F(SqliteDatabaseTest, TwoConnectionsOnOneFileConsumeExactlyOnce) {
   constexpr int kRounds = 10;
   for (int round = 0; round < kRounds; ++round) {
     const Bytes nonce = TestNonce(static_cast<uint8_t>(round + 1));
-    ASSERT_OK(stores[round % 2]->Put(nonce, kT0 + absl::Minutes(5)));
     std::vector<absl::Status> results(kThreads);
     std::latch start(kThreads);
     std::vector<std::thread> threads;
     for (int i = 0; i < kThreads; ++i) {
       threads.emplace_back([&, i] {
         start.arrive_and_wait();
-        results[i] = stores[i % 2]->Consume(nonce, kT0);
+        results[i] = stores[i % 2]->Spend(nonce, kT0 + absl::Minutes(5));
       });
     }
     for (std::thread& thread : threads) thread.join();
@@ -210,14 +207,15 @@ TEST_F(SqliteDatabaseTest, TwoConnectionsOnOneFileConsumeExactlyOnce) {
     }
     EXPECT_EQ(winners, 1) << "round " << round;
   }
-  // A nonce recorded through one connection is a duplicate through the other.
-  EXPECT_THAT(stores[1]->Put(TestNonce(1), kT0 + absl::Minutes(5)),
-              HasReason(Reason::kInvalidArgument));
+  // A nonce spent through one connection is spent for the other.
+  ASSERT_OK(stores[0]->Spend(TestNonce(200), kT0 + absl::Minutes(5)));
+  EXPECT_THAT(stores[1]->Spend(TestNonce(200), kT0 + absl::Minutes(5)),
+              HasReason(Reason::kNonceReused));
 }
 
 TEST_F(SqliteDatabaseTest, FilesAreCreatedPrivate) {
   ASSERT_OK_AND_ASSIGN(auto db, Open());
-  ASSERT_OK(NewSqliteNonceStore(db)->Put(TestNonce(1), kT0));  // a commit creates the WAL
+  ASSERT_OK(NewSqliteNonceStore(db)->Spend(TestNonce(1), kT0));  // a commit creates the WAL
   for (const std::string& file : {path_, path_ + "-wal", path_ + "-shm"}) {
     SCOPED_TRACE(file);
     struct stat info;
@@ -229,10 +227,10 @@ TEST_F(SqliteDatabaseTest, FilesAreCreatedPrivate) {
 TEST_F(SqliteDatabaseTest, StoresOnlyTheDigestOfANonce) {
   ASSERT_OK_AND_ASSIGN(auto db, Open());
   const Bytes nonce = ToBytes("a-nonce-that-must-not-be-on-disk");
-  ASSERT_OK(NewSqliteNonceStore(db)->Put(nonce, kT0 + absl::Minutes(5)));
+  ASSERT_OK(NewSqliteNonceStore(db)->Spend(nonce, kT0 + absl::Minutes(5)));
 
   ASSERT_OK_AND_ASSIGN(const int64_t matches,
-                       QueryInt(*db, "SELECT COUNT(*) FROM nonces WHERE nonce_hash = x'" +
+                       QueryInt(*db, "SELECT COUNT(*) FROM spent_nonces WHERE nonce_hash = x'" +
                                          HexEncode(crypto::Sha256(nonce)) + "'"));
   EXPECT_EQ(matches, 1);
   for (const std::string& file : {path_, path_ + "-wal"}) {
@@ -279,12 +277,12 @@ TEST_F(SqliteDatabaseTest, FileThatIsNotADatabaseIsAStorageError) {
 TEST_F(SqliteDatabaseTest, FailedTransactionLeavesNothing) {
   ASSERT_OK_AND_ASSIGN(auto db, Open());
   const absl::Status status = db->RunInTransaction([](SqliteConnection& connection) {
-    TWI_RETURN_IF_ERROR(
-        connection.Exec("INSERT INTO nonces (nonce_hash, expires_at_us) VALUES (zeroblob(32), 0)"));
+    TWI_RETURN_IF_ERROR(connection.Exec(
+        "INSERT INTO spent_nonces (nonce_hash, expires_at_us) VALUES (zeroblob(32), 0)"));
     return Error(Reason::kInternal, "body failed after writing");
   });
   EXPECT_THAT(status, HasReason(Reason::kInternal));
-  EXPECT_THAT(QueryInt(*db, "SELECT COUNT(*) FROM nonces"), Holds(0));
+  EXPECT_THAT(QueryInt(*db, "SELECT COUNT(*) FROM spent_nonces"), Holds(0));
   // The connection is usable again, outside any transaction.
   EXPECT_OK(db->RunInTransaction([](SqliteConnection&) { return absl::OkStatus(); }));
 }

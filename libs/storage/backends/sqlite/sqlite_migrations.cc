@@ -39,6 +39,18 @@ CREATE TABLE issuances (
 CREATE INDEX issuances_by_time ON issuances (issued_at_us DESC, seq DESC);
 CREATE INDEX issuances_by_subject ON issuances (subject, issued_at_us DESC, seq DESC);
 )sql"},
+    {3, "spent nonces instead of issued ones",
+     R"sql(
+DROP TABLE nonces;
+-- Only nonces that have been answered (libs/storage/nonce_store.h). Keyed by expiry first, so new
+-- records are appended at the end of one B-tree and a purge deletes a prefix of it.
+CREATE TABLE spent_nonces (
+  expires_at_us INTEGER NOT NULL,
+  -- SHA-256 of the nonce, never the nonce itself.
+  nonce_hash BLOB NOT NULL CHECK (length(nonce_hash) = 32),
+  PRIMARY KEY (expires_at_us, nonce_hash)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,43 @@
+#include "libs/deployment/secrets.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
+#include "libs/core/bytes.h"
+#include "libs/core/files.h"
+#include "libs/core/status.h"
+#include "libs/crypto/random.h"
+
+namespace twi::deployment {
+
+absl::Status NewSecret(const Layout& layout, std::string_view name) {
+  SecretBytes secret(kSecretSize);
+  crypto::FillRandom(secret.data(), secret.size());
+  SecretBytes text = SecretBytes::Adopt(ToBytes(Base64UrlEncode(secret.view()) + "\n"));
+  return WriteFileAtomic(layout.secret(name), text.as_string(), 0600);
+}
+
+absl::StatusOr<SecretBytes> LoadSecret(const Layout& layout, std::string_view name) {
+  const std::string path = layout.secret(name);
+  auto text = ReadFile(path, 1024);
+  if (!text.ok()) {
+    return Error(Reason::kConfigInvalid,
+                 absl::StrFormat("%s: %s (a deployment made by an older twi lacks it: run `twi "
+                                 "server init` again)",
+                                 path, text.status().message()));
+  }
+  SecretBytes held = SecretBytes::Adopt(ToBytes(*text));
+  SecureWipe(text->data(), text->size());
+  std::string_view encoded = held.as_string();
+  while (!encoded.empty() && absl::ascii_isspace(static_cast<unsigned char>(encoded.back()))) {
+    encoded.remove_suffix(1);
+  }
+  auto decoded = Base64UrlDecode(encoded);
+  if (!decoded.ok() || decoded->size() < kSecretSize) {
+    if (decoded.ok()) SecureWipe(decoded->data(), decoded->size());
+    return Error(Reason::kConfigInvalid,
+                 absl::StrFormat("%s: not %d or more base64url-encoded bytes", path, kSecretSize));
+  }
+  return SecretBytes::Adopt(*std::move(decoded));
+}
+
+}  // namespace twi::deployment

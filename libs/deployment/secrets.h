@@ -1,0 +1,24 @@
+// The deployment's symmetric secrets: keys/<name>.secret (0600), 32 random bytes as one line of
+// base64url. Today only the Verifier's challenge key (libs/verifier/challenge.h); replicas of
+// one Verifier share the file.
+#pragma once
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "libs/core/secret.h"
+#include "libs/deployment/layout.h"
+
+namespace twi::deployment {
+
+inline constexpr size_t kSecretSize = 32;
+
+// Creates keys/<name>.secret with fresh random bytes. kIoError.
+absl::Status NewSecret(const Layout& layout, std::string_view name);
+
+// Reads keys/<name>.secret. kConfigInvalid (naming the file, never its contents) if it is
+// missing, unreadable, not base64url or shorter than kSecretSize.
+absl::StatusOr<SecretBytes> LoadSecret(const Layout& layout, std::string_view name);
+
+}  // namespace twi::deployment
