@@ -3,6 +3,7 @@
 
 set(TWI_SANITIZE "" CACHE STRING "Sanitizers for twi targets: '', 'address', 'thread', 'fuzzer'")
 option(TWI_HARDEN "Hardening flags (FORTIFY, stack protector, RELRO/BIND_NOW)" OFF)
+set(TWI_MALLOC "jemalloc" CACHE STRING "Allocator of the twi executables: 'jemalloc' or 'system'")
 
 function(twi_target_options target)
   target_compile_features(${target} PUBLIC cxx_std_20)
@@ -27,6 +28,20 @@ function(twi_target_options target)
     target_compile_definitions(${target} PRIVATE _FORTIFY_SOURCE=2)
     target_compile_options(${target} PRIVATE -fstack-protector-strong -fstack-clash-protection)
     target_link_options(${target} PRIVATE -Wl,-z,relro,-z,now)
+  endif()
+endfunction()
+
+# The server's allocator. glibc malloc costs several per cent of the server's CPU per issuance
+# (docs/performance.md); jemalloc's thread caches avoid most of it. Sanitizers bring their own
+# allocator, so those builds keep the system one.
+function(twi_server_allocator target)
+  if(TWI_MALLOC STREQUAL "jemalloc" AND TWI_SANITIZE STREQUAL "")
+    find_library(TWI_JEMALLOC_LIBRARY jemalloc REQUIRED)
+    # Linked although no symbol names it (Debian's linker keeps it: no --as-needed by default;
+    # the TwiExecutableUsesJemalloc test checks): it takes over malloc and free.
+    target_link_libraries(${target} PRIVATE ${TWI_JEMALLOC_LIBRARY})
+  elseif(NOT TWI_MALLOC STREQUAL "system" AND NOT TWI_MALLOC STREQUAL "jemalloc")
+    message(FATAL_ERROR "TWI_MALLOC must be 'jemalloc' or 'system', not '${TWI_MALLOC}'")
   endif()
 endfunction()
 

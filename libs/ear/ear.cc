@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_format.h"
 #include "libs/core/bytes.h"
+#include "libs/core/json_writer.h"
 #include "libs/core/status.h"
+#include "libs/jose/jws.h"
 #include "libs/jose/jwt.h"
 
 namespace twi::ear {
@@ -189,6 +191,56 @@ Json WorkloadToJson(const WorkloadResult& w) {
   return out;
 }
 
+// The writers below emit exactly DumpJson(ToJson(...)): members in nlohmann's sorted order.
+
+void WriteVector(const policy::TrustVector& v, JsonWriter& out) {
+  out.BeginObject();
+  out.Key("configuration").Int(v.configuration);
+  out.Key("executables").Int(v.executables);
+  out.Key("file-system").Int(v.file_system);
+  out.Key("hardware").Int(v.hardware);
+  out.Key("instance-identity").Int(v.instance_identity);
+  out.Key("runtime-opaque").Int(v.runtime_opaque);
+  out.Key("sourced-data").Int(v.sourced_data);
+  out.Key("storage-opaque").Int(v.storage_opaque);
+  out.EndObject();
+}
+
+void WriteAppraisal(const Appraisal& a, JsonWriter& out) {
+  out.BeginObject();
+  if (!a.policy_ids.empty()) {
+    out.Key("ear_appraisal_policy_ids").BeginArray();
+    for (const std::string& id : a.policy_ids) out.String(id);
+    out.EndArray();
+  }
+  if (!a.attester_claims.empty()) out.Key("ear_attester_claims").Raw(DumpJson(a.attester_claims));
+  out.Key("ear_status").String(policy::TierName(a.status));
+  out.Key("ear_trustworthiness_vector");
+  WriteVector(a.vector, out);
+  if (!a.verifier_claims.empty()) out.Key("ear_verifier_claims").Raw(DumpJson(a.verifier_claims));
+  if (a.nonce.has_value()) out.Key("eat_nonce").String(*a.nonce);
+  out.EndObject();
+}
+
+void WriteWorkload(const WorkloadResult& w, JsonWriter& out) {
+  out.BeginObject().Key("binding").String(w.binding_purpose);
+  out.Key("claims").Raw(DumpJson(w.claims));
+  if (w.bound_key.has_value()) {
+    out.Key("cnf").BeginObject().Key("jkt").String(w.bound_key_thumbprint);
+    out.Key("jwk").Raw(DumpJson(w.bound_key->ToJson())).EndObject();
+  }
+  out.Key("credentials").BeginObject().Key("formats").BeginArray();
+  for (const std::string& format : w.formats) out.String(format);
+  out.EndArray();
+  out.Key("wit_ttl").Int(absl::ToInt64Seconds(w.wit_ttl));
+  out.Key("x509_svid_ttl").Int(absl::ToInt64Seconds(w.x509_svid_ttl));
+  out.EndObject();
+  out.Key("id").String(w.identifier);
+  out.Key("release").String(w.release);
+  out.Key("workload").String(w.workload);
+  out.EndObject();
+}
+
 }  // namespace
 
 policy::Tier WorstStatus(const std::map<std::string, Appraisal>& submods) {
@@ -218,6 +270,31 @@ Json ToJson(const Ear& ear) {
   if (!ear.jti.empty()) out["jti"] = ear.jti;
   if (ear.workload.has_value()) out[std::string(kWorkloadClaim)] = WorkloadToJson(*ear.workload);
   return out;
+}
+
+std::string ToJsonText(const Ear& ear) {
+  JsonWriter out;
+  out.BeginObject().Key("ear_status").String(policy::TierName(ear.status));
+  out.Key("ear_verifier_id").BeginObject();
+  out.Key("build").String(ear.verifier_id.build);
+  out.Key("developer").String(ear.verifier_id.developer);
+  out.EndObject();
+  out.Key("eat_profile").String(kProfile);
+  out.Key("exp").Int(absl::ToUnixSeconds(ear.expires_at));
+  out.Key("iat").Int(absl::ToUnixSeconds(ear.issued_at));
+  if (!ear.jti.empty()) out.Key("jti").String(ear.jti);
+  out.Key("submods").BeginObject();
+  for (const auto& [label, a] : ear.submods) {
+    out.Key(label);
+    WriteAppraisal(a, out);
+  }
+  out.EndObject();
+  if (ear.workload.has_value()) {
+    out.Key(kWorkloadClaim);
+    WriteWorkload(*ear.workload, out);
+  }
+  out.EndObject();
+  return out.Take();
 }
 
 absl::StatusOr<Ear> FromJson(const Json& claims) {
@@ -270,7 +347,7 @@ absl::StatusOr<Ear> FromJson(const Json& claims) {
 
 absl::StatusOr<std::string> Sign(const Ear& ear, const crypto::Signer& signer, std::string kid) {
   Json header = {{"typ", "JWT"}, {"kid", std::move(kid)}};
-  return jose::SignJwt(std::move(header), ToJson(ear), signer);
+  return jose::SignCompact(std::move(header), AsBytes(ToJsonText(ear)), signer);
 }
 
 absl::StatusOr<Ear> Verify(std::string_view token, const jose::Jwks& trusted, absl::Time now,

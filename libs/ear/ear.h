@@ -68,6 +68,9 @@ struct Ear {
 };
 
 Json ToJson(const Ear& ear);
+// The same claims as compact JSON text, byte for byte DumpJson(ToJson(ear)), written directly
+// (what Sign uses: no DOM per EAR).
+std::string ToJsonText(const Ear& ear);
 // Structural validation of a claims set (after the signature was checked). kEarInvalid.
 absl::StatusOr<Ear> FromJson(const Json& claims);
 

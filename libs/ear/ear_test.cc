@@ -95,6 +95,32 @@ TEST_F(EarTest, EmitsDraft04NamesAndFullVector) {
   EXPECT_EQ(j["twi_workload"]["cnf"]["jkt"], bound_.Thumbprint());
 }
 
+TEST_F(EarTest, TextIsTheDomEncodingByteForByte) {
+  Ear full = Sample();
+  full.submods["other"] = full.submods["sample"];
+  full.submods["other"].nonce.reset();
+  full.submods["other"].policy_ids.clear();
+  full.submods["other"].attester_claims = {{"quote", "a\"b\\c\n\u00e9"}, {"n", {1, 2}}};
+  Ear minimal = Sample();
+  minimal.jti.clear();
+  minimal.workload.reset();
+  minimal.submods["sample"].attester_claims = Json::object();
+  minimal.submods["sample"].verifier_claims = Json::object();
+  Ear keyless = Sample();
+  keyless.workload->bound_key.reset();
+  keyless.workload->formats.clear();
+  keyless.expires_at = absl::InfiniteFuture();
+  for (const Ear& ear : {Sample(), full, minimal, keyless}) {
+    EXPECT_EQ(ToJsonText(ear), DumpJson(ToJson(ear)));
+  }
+}
+
+TEST_F(EarTest, SignedPayloadIsTheClaimsText) {
+  ASSERT_OK_AND_ASSIGN(std::string token, Sign(Sample(), *signer_, kid_));
+  ASSERT_OK_AND_ASSIGN(jose::ParsedJws jws, jose::ParseCompact(token));
+  EXPECT_EQ(AsString(jws.payload), ToJsonText(Sample()));
+}
+
 TEST_F(EarTest, ReadsLegacyDottedNames) {
   Json legacy = {
       {"eat_profile", "tag:github.com,2023:veraison/ear"},
