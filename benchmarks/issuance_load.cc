@@ -55,10 +55,19 @@ struct Options {
   int workloads = 8;
   double seconds = 10;
   double warmup_seconds = 1;
-  int server_threads = 2;
-  bool pin = false;
+  // "isolated": the server alone on CPU 0, the workloads on the other CPUs; "shared": all on
+  // all CPUs, as when a load generator and the server share a small machine.
+  std::string placement = "isolated";
+  int server_threads = 0;  // 0: one per CPU the server may use
   std::string out;
 };
+
+// The allocator the server process actually runs with, read from its mappings.
+std::string AllocatorOf(pid_t pid) {
+  auto maps = ReadFile(absl::StrFormat("/proc/%d/maps", pid), 64 << 20);
+  if (maps.ok() && maps->find("libjemalloc") != std::string::npos) return "jemalloc";
+  return "system";
+}
 
 struct ProcessUsage {
   double cpu_seconds = 0;
@@ -155,7 +164,18 @@ struct WorkerResult {
   std::string first_error;
 };
 
-int Run(const Options& options) {
+int Run(Options options) {
+  const int cpus = static_cast<int>(std::thread::hardware_concurrency());
+  if (options.placement != "isolated" && options.placement != "shared") {
+    std::cerr << "--placement must be isolated or shared\n";
+    return 2;
+  }
+  if (options.placement == "isolated" && cpus < 2) {
+    std::cerr << "isolated placement needs 2 CPUs; running shared\n";
+    options.placement = "shared";
+  }
+  const bool isolated = options.placement == "isolated";
+  if (options.server_threads == 0) options.server_threads = isolated ? 1 : std::max(cpus, 1);
   SetLogLevel(LogLevel::kWarning);
   testing::TempDir tmp;
   const deployment::Layout layout(tmp.File("d"));
@@ -183,13 +203,13 @@ int Run(const Options& options) {
   std::vector<std::string> argv = {testing::TwiBinary(), "server",          "--dir",
                                    layout.dir(),         "--listen-public", "127.0.0.1:0",
                                    "--listen-internal",  "127.0.0.1:0",     "--json"};
-  if (options.pin) {
-    // Server on CPU 0, workloads on CPU 1: the workloads' own crypto and JSON then do not share
-    // the server's core and caches, as they would not in a deployment.
+  if (isolated) {
+    // The workloads' own crypto and JSON then neither preempt the server nor evict its caches,
+    // as they would not in a deployment; the baseline runs on a workload CPU like the clients.
     argv.insert(argv.begin(), {"taskset", "-c", "0"});
     cpu_set_t workloads;
     CPU_ZERO(&workloads);
-    CPU_SET(1, &workloads);
+    for (int cpu = 1; cpu < cpus; ++cpu) CPU_SET(cpu, &workloads);
     sched_setaffinity(0, sizeof(workloads), &workloads);
   }
   auto server = testing::BackgroundProcess::Start(
@@ -243,6 +263,7 @@ int Run(const Options& options) {
   measuring = false;
   const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
   const ProcessUsage after = ReadUsage(server->pid());
+  const std::string allocator = AllocatorOf(server->pid());
   stop = true;
   for (auto& t : workers) t.join();
   server->Stop();
@@ -273,7 +294,8 @@ int Run(const Options& options) {
       {"benchmark", "issuance_mechanism_a"},
       {"workloads", options.workloads},
       {"server_threads", options.server_threads},
-      {"pinned", options.pin},
+      {"placement", options.placement},
+      {"server_allocator", allocator},
       {"seconds", elapsed},
       {"issuances", latencies.size()},
       {"failures", failures},
@@ -289,7 +311,8 @@ int Run(const Options& options) {
       {"cores", std::thread::hardware_concurrency()},
   };
   std::cout << absl::StrFormat(
-      "mechanism A, %d workloads, %d server threads, %.1f s: %d issuances (%d failed)\n"
+      "mechanism A, %d workloads, %s placement, %d server threads (%s), %.1f s: %d issuances "
+      "(%d failed)\n"
       "  throughput           %.0f issuances/s\n"
       "  latency              p50 %.2f ms, p99 %.2f ms\n"
       "  server CPU           %.0f us per issuance\n"
@@ -297,8 +320,9 @@ int Run(const Options& options) {
       "HMAC)\n"
       "  crypto / server CPU  %.2f  (target >= 0.5)\n"
       "  server peak RSS      %.1f MiB (target <= 64)\n",
-      options.workloads, options.server_threads, elapsed, static_cast<int>(n), failures,
-      n / elapsed, p50 * 1e3, p99 * 1e3, server_cpu * 1e6, crypto * 1e6, ratio, after.peak_rss_mib);
+      options.workloads, options.placement, options.server_threads, allocator, elapsed,
+      static_cast<int>(n), failures, n / elapsed, p50 * 1e3, p99 * 1e3, server_cpu * 1e6,
+      crypto * 1e6, ratio, after.peak_rss_mib);
   if (failures > 0) std::cout << "  first failure: " << first_error << "\n";
   if (!options.out.empty()) (void)WriteFileAtomic(options.out, report.dump(2) + "\n");
   return failures == 0 ? 0 : 1;
@@ -313,11 +337,13 @@ int main(int argc, char** argv) {
   app.add_option("--workloads", options.workloads, "Concurrent workloads")->capture_default_str();
   app.add_option("--seconds", options.seconds, "Measured duration")->capture_default_str();
   app.add_option("--warmup", options.warmup_seconds, "Warm-up duration")->capture_default_str();
-  app.add_option("--server-threads", options.server_threads, "Server I/O threads")
-      ->capture_default_str();
+  app.add_option("--server-threads", options.server_threads,
+                 "Server I/O threads (default: one per CPU the server may use)");
   app.add_option("--out", options.out, "Write the report as JSON to this file");
-  app.add_flag("--pin", options.pin,
-               "Pin the server to CPU 0 and the workloads to CPU 1 (needs 2 CPUs, taskset)");
+  app.add_option("--placement", options.placement,
+                 "isolated: server alone on CPU 0 (taskset), workloads on the others; shared: "
+                 "server and workloads on all CPUs")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   // The twi binary under test sits next to this one unless TWI_BIN_DIR says otherwise.
   if (getenv("TWI_BIN_DIR") == nullptr) {

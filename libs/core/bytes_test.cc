@@ -47,6 +47,45 @@ TEST(BytesTest, Base64UrlRejectsPaddingForeignAlphabetAndNonCanonical) {
   EXPECT_THAT(Base64UrlDecode("Zm 8"), HasReason(Reason::kEncodingInvalid));
 }
 
+// A bit-at-a-time reference for the grouped encoder and decoder.
+std::string ReferenceBase64Url(ByteView data) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (uint8_t b : data) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 6) out += kAlphabet[(acc >> (bits -= 6)) & 63];
+  }
+  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 63];
+  return out;
+}
+
+TEST(BytesTest, Base64RoundTripsEveryLengthAndMatchesTheReference) {
+  Bytes data;
+  for (size_t n = 0; n <= 70; ++n) {
+    SCOPED_TRACE(n);
+    const std::string url = Base64UrlEncode(data);
+    EXPECT_EQ(url, ReferenceBase64Url(data));
+    EXPECT_EQ(*Base64UrlDecode(url), data);
+    const std::string std_text = Base64Encode(data);
+    EXPECT_EQ(std_text.size() % 4, 0u);
+    EXPECT_EQ(*Base64Decode(std_text), data);
+    data.push_back(static_cast<uint8_t>(n * 37 + 11));
+  }
+}
+
+TEST(BytesTest, Base64UrlRejectsABadCharacterAnywhere) {
+  const std::string good = Base64UrlEncode(Bytes(20, 0x5a));
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] = '*';
+    EXPECT_THAT(Base64UrlDecode(bad), HasReason(Reason::kEncodingInvalid)) << i;
+  }
+}
+
 TEST(BytesTest, Base64StdRejectsUnpadded) {
   EXPECT_THAT(Base64Decode("Zm8"), HasReason(Reason::kEncodingInvalid));
   EXPECT_THAT(Base64Decode("Zm9="), HasReason(Reason::kEncodingInvalid));
