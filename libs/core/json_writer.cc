@@ -1,5 +1,6 @@
 #include "libs/core/json_writer.h"
 
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -41,12 +42,31 @@ void AppendEscape(std::string& out, unsigned char c) {
   }
 }
 
+// Whether any of the 8 bytes in `w` is a control character, '"', '\\' or non-ASCII: the
+// classic SWAR tests (a byte below n, a byte equal to c) on all eight at once.
+bool AnySpecial(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  return ((w & kHigh) | below_space | zero_byte(w ^ (kOnes * '"')) |
+          zero_byte(w ^ (kOnes * '\\'))) != 0;
+}
+
 void AppendQuoted(std::string& out, std::string_view value) {
   const size_t start = out.size();
   out.reserve(start + value.size() + 2);
   out += '"';
   size_t copied = 0;  // value[0, copied) is in `out`
-  for (size_t i = 0; i < value.size(); ++i) {
+  size_t i = 0;
+  // Long strings (PEM, JWS, base64) are plain ASCII: skip them eight bytes at a time.
+  while (i + 8 <= value.size()) {
+    uint64_t w;
+    std::memcpy(&w, value.data() + i, 8);
+    if (AnySpecial(w)) break;
+    i += 8;
+  }
+  for (; i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
     if (c >= 0x80) {
       // Non-ASCII text goes through nlohmann, so that what counts as invalid UTF-8 and how it

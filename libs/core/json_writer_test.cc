@@ -35,6 +35,20 @@ TEST(JsonWriterTest, MatchesDumpJsonForEveryByteAndForUtf8) {
   EXPECT_EQ(Quoted("a\x80z"), "\"a\xef\xbf\xbdz\"");
 }
 
+TEST(JsonWriterTest, MatchesDumpJsonForEveryByteAtEveryPositionOfALongString) {
+  // Long strings are scanned eight bytes at a time: every special byte must be found wherever
+  // it falls in a block, and plain bytes next to it must not be mistaken for special ones.
+  for (int c = 0; c < 0x100; ++c) {
+    for (size_t position = 0; position < 24; ++position) {
+      std::string s(24, c == 'a' ? 'b' : 'a');
+      s[position] = static_cast<char>(c);
+      ASSERT_EQ(Quoted(s), DumpJson(Json(s))) << c << " at " << position;
+    }
+  }
+  const std::string plain = "~}|{ !#$%&'()*+,-./09:;<=>?@AZ[]^_`az" + std::string(100, '\x7f');
+  EXPECT_EQ(Quoted(plain), "\"" + plain + "\"");
+}
+
 TEST(JsonWriterTest, WritesNestedContainersWithCommasWhereTheyBelong) {
   JsonWriter w;
   w.BeginObject()

@@ -113,9 +113,8 @@ absl::StatusOr<ParsedJws> VerifyCompact(std::string_view compact, const Jwks& ke
                                         const std::vector<Algorithm>& allowed) {
   TWI_ASSIGN_OR_RETURN(ParsedJws jws, ParseCompact(compact));
   TWI_RETURN_IF_ERROR(CheckAllowed(jws.alg, allowed));
-  absl::Status result =
-      Error(Reason::kJoseKeyNotFound, jws.kid.has_value() ? "no usable key with the JWS \"kid\""
-                                                          : "no usable key for the JWS algorithm");
+  // Built only when needed: a Status with a reason payload costs allocations on the happy path.
+  absl::Status result;
   for (const Jwk* jwk : keys.Candidates(jws.kid)) {
     if (!KeyFitsAlgorithm(jwk->key(), jws.alg)) continue;
     // RFC 7517 §4.4: a key published for one algorithm is not used with another.
@@ -125,7 +124,10 @@ absl::StatusOr<ParsedJws> VerifyCompact(std::string_view compact, const Jwks& ke
     result = VerifyParsed(jws, jwk->key(), allowed);
     if (result.ok()) return jws;
   }
-  return result;
+  if (!result.ok()) return result;
+  return Error(Reason::kJoseKeyNotFound, jws.kid.has_value()
+                                             ? "no usable key with the JWS \"kid\""
+                                             : "no usable key for the JWS algorithm");
 }
 
 absl::StatusOr<std::string> SignCompact(Json header, ByteView payload,

@@ -61,10 +61,14 @@ absl::StatusOr<ByteView> AlgorithmOf(SignatureAlgorithm algorithm) {
 
 // RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050; whole seconds, Z.
 Bytes Time(absl::Time t) {
-  const absl::CivilSecond civil = absl::ToCivilSecond(t, absl::UTCTimeZone());
-  const bool utc = civil.year() >= 1950 && civil.year() < 2050;
+  // One civil breakdown, formatted by hand: FormatTime would break the time down again.
+  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  const bool utc = c.year() >= 1950 && c.year() < 2050;
   const std::string text =
-      absl::FormatTime(utc ? "%y%m%d%H%M%SZ" : "%Y%m%d%H%M%SZ", t, absl::UTCTimeZone());
+      utc ? absl::StrFormat("%02d%02d%02d%02d%02d%02dZ", c.year() % 100, c.month(), c.day(),
+                            c.hour(), c.minute(), c.second())
+          : absl::StrFormat("%04d%02d%02d%02d%02d%02dZ", c.year(), c.month(), c.day(), c.hour(),
+                            c.minute(), c.second());
   return der::Tlv(utc ? kTagUtcTime : kTagGeneralizedTime, AsBytes(text));
 }
 
