@@ -21,8 +21,8 @@ absl::StatusOr<SecretBytes> LoadSecret(const Layout& layout, std::string_view na
   auto text = ReadFile(path, 1024);
   if (!text.ok()) {
     return Error(Reason::kConfigInvalid,
-                 absl::StrFormat("%s: %s (a deployment made by an older twi lacks it: run `twi "
-                                 "server init` again)",
+                 absl::StrFormat("%s: %s (deployments made before twi MAC-protected its "
+                                 "challenges lack it: 32 random bytes, base64url, mode 0600)",
                                  path, text.status().message()));
   }
   SecretBytes held = SecretBytes::Adopt(ToBytes(*text));

@@ -132,7 +132,23 @@ TEST(QuickstartTest, RunsEndToEndTwiceAndLeavesTheArtifacts) {
         EXPECT_TRUE(std::filesystem::exists(tmp.File("var") + "/quickstart/" + m + "/" + f));
       }
     }
+    // A quickstart deployment from before the challenge key existed gets one on reuse.
+    if (run == 0) {
+      ASSERT_TRUE(std::filesystem::remove(tmp.File("var/keys/verifier-challenge.secret")));
+    }
   }
+  EXPECT_TRUE(std::filesystem::exists(tmp.File("var/keys/verifier-challenge.secret")));
+}
+
+TEST(ServerStartTest, RefusesToStartWithoutTheChallengeKeyAndNamesIt) {
+  testing::TempDir tmp;
+  ASSERT_TRUE(Twi({"server", "init", "--dir", tmp.File("d"), "--trust-domain", kTrustDomain}).ok());
+  ASSERT_TRUE(std::filesystem::remove(tmp.File("d/keys/verifier-challenge.secret")));
+  const auto start = Twi({"server", "--dir", tmp.File("d"), "--listen-public", "127.0.0.1:0",
+                          "--listen-internal", "127.0.0.1:0"});
+  EXPECT_EQ(start.exit_code, 1);
+  EXPECT_THAT(start.err, HasSubstr("CONFIG_INVALID"));
+  EXPECT_THAT(start.err, HasSubstr("verifier-challenge.secret"));
 }
 
 TEST(CliTest, HelpEverywhereAndUsageErrors) {

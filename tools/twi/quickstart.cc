@@ -21,6 +21,7 @@
 #include "libs/deployment/config.h"
 #include "libs/deployment/init.h"
 #include "libs/deployment/layout.h"
+#include "libs/deployment/secrets.h"
 #include "libs/ear/ear.h"
 #include "libs/policy/tier.h"
 #include "libs/policy/workload_render.h"
@@ -78,6 +79,11 @@ absl::Status PrepareDeployment(const deployment::Layout& layout, std::string* no
     }
     *notes +=
         absl::StrFormat("  reusing deployment %s (trust domain %s)\n", layout.dir(), kTrustDomain);
+    // Quickstart deployments made before the Verifier's challenges were MAC-protected.
+    if (!std::filesystem::exists(layout.secret(deployment::kVerifierChallenge))) {
+      TWI_RETURN_IF_ERROR(deployment::NewSecret(layout, deployment::kVerifierChallenge));
+      *notes += "  added the Verifier's challenge key to the deployment\n";
+    }
   }
   // The agent measurement is this binary's digest, so it is endorsed afresh after each build.
   TWI_ASSIGN_OR_RETURN(Bytes agent, agent::MeasureSelf());

@@ -62,6 +62,21 @@ absl::StatusOr<int64_t> QueryInt(SqliteDatabase& db, std::string_view sql) {
   return value;
 }
 
+// The details of EXPLAIN QUERY PLAN, one line per step.
+absl::StatusOr<std::string> QueryPlan(SqliteDatabase& db, const std::string& sql) {
+  std::string plan;
+  TWI_RETURN_IF_ERROR(db.Run([&](SqliteConnection& connection) -> absl::Status {
+    TWI_ASSIGN_OR_RETURN(SqliteStatement statement,
+                         connection.Prepare("EXPLAIN QUERY PLAN " + sql));
+    while (true) {
+      TWI_ASSIGN_OR_RETURN(const bool row, statement.Step());
+      if (!row) return absl::OkStatus();
+      plan += std::string(statement.ColumnText(3)) + "\n";
+    }
+  }));
+  return plan;
+}
+
 SqliteOptions Synchronous(std::string mode) {
   SqliteOptions options;
   options.synchronous = std::move(mode);
@@ -222,6 +237,18 @@ TEST_F(SqliteDatabaseTest, FilesAreCreatedPrivate) {
     ASSERT_EQ(stat(file.c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600u);
   }
+}
+
+TEST_F(SqliteDatabaseTest, NewestFirstLedgerListsReadAnIndexBackwardsWithoutSorting) {
+  ASSERT_OK_AND_ASSIGN(auto db, Open());
+  const std::string order = " ORDER BY issued_at_us DESC, seq DESC LIMIT 10";
+  ASSERT_OK_AND_ASSIGN(const std::string all, QueryPlan(*db, "SELECT * FROM issuances" + order));
+  EXPECT_NE(all.find("issuances_by_time"), std::string::npos) << all;
+  EXPECT_EQ(all.find("TEMP B-TREE"), std::string::npos) << all;
+  ASSERT_OK_AND_ASSIGN(const std::string one,
+                       QueryPlan(*db, "SELECT * FROM issuances WHERE subject = 'x'" + order));
+  EXPECT_NE(one.find("issuances_by_subject"), std::string::npos) << one;
+  EXPECT_EQ(one.find("TEMP B-TREE"), std::string::npos) << one;
 }
 
 TEST_F(SqliteDatabaseTest, StoresOnlyTheDigestOfANonce) {

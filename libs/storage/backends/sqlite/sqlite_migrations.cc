@@ -51,6 +51,16 @@ CREATE TABLE spent_nonces (
   PRIMARY KEY (expires_at_us, nonce_hash)
 ) WITHOUT ROWID;
 )sql"},
+    {4, "issuance ledger indexes in ascending order",
+     R"sql(
+-- Ascending, so that a new issuance lands at the right edge of each index, where SQLite appends
+-- to the last page; descending keys put it at the left edge, which splits pages on the way.
+-- Newest-first queries read the same indexes backwards.
+DROP INDEX issuances_by_time;
+DROP INDEX issuances_by_subject;
+CREATE INDEX issuances_by_time ON issuances (issued_at_us, seq);
+CREATE INDEX issuances_by_subject ON issuances (subject, issued_at_us, seq);
+)sql"},
 };
 
 }  // namespace
