@@ -9,6 +9,7 @@ packages=(
   # libraries
   libssl-dev libboost1.74-dev nlohmann-json3-dev libabsl-dev libyaml-cpp-dev
   libcli11-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
+  libp11-kit-dev softhsm2
   # independent implementations used by interop tests, and the quickstart's checks
   openssl curl python3 python3-jwcrypto python3-cryptography
 )

@@ -1,0 +1,38 @@
+#include "libs/keystore/testing/softhsm_token.h"
+
+#include <cstdlib>
+
+#include "libs/core/files.h"
+#include "libs/core/status.h"
+
+namespace twi::keystore::testing {
+
+std::string SoftHsmModulePath() {
+  const char* path = std::getenv("TWI_SOFTHSM_MODULE");
+  return path != nullptr ? path : "/usr/lib/softhsm/libsofthsm2.so";
+}
+
+absl::StatusOr<std::unique_ptr<SoftHsmToken>> SoftHsmToken::Create() {
+  std::unique_ptr<SoftHsmToken> token(new SoftHsmToken());
+  token->token_dir_ = token->dir_.File("tokens");
+  TWI_RETURN_IF_ERROR(MakeDirs(token->token_dir_, 0700));
+  const std::string conf = token->dir_.File("softhsm2.conf");
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(conf,
+                                      "directories.tokendir = " + token->token_dir_ +
+                                          "\nobjectstore.backend = file\nlog.level = ERROR\n",
+                                      0600));
+  setenv("SOFTHSM2_CONF", conf.c_str(), 1);
+  TWI_RETURN_IF_ERROR(InitPkcs11Token(SoftHsmModulePath(), kLabel, SecretBytes(AsBytes(kSoPin)),
+                                      SecretBytes(AsBytes(kUserPin))));
+  return token;
+}
+
+Pkcs11Options SoftHsmToken::Options() const {
+  Pkcs11Options options;
+  options.module_path = SoftHsmModulePath();
+  options.token_label = kLabel;
+  options.pin = SecretBytes(AsBytes(kUserPin));
+  return options;
+}
+
+}  // namespace twi::keystore::testing
