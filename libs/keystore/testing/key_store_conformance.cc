@@ -1,0 +1,120 @@
+#include "libs/keystore/testing/key_store_conformance.h"
+
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "libs/core/status.h"
+#include "libs/crypto/random.h"
+#include "testing/status_matchers.h"
+
+namespace twi::keystore::testing {
+
+using ::twi::testing::HasReason;
+
+KeyStoreBackend::KeyStoreBackend(std::string name, KeyStoreFactory factory)
+    : name_(std::move(name)), factory_(std::move(factory)) {}
+
+void ExpectSignsVerifiably(const crypto::Signer& signer) {
+  const Bytes data = crypto::RandomBytes(300);
+  ASSERT_OK_AND_ASSIGN(const Bytes signature, signer.Sign(data));
+  EXPECT_OK(crypto::VerifySignature(signer.public_key(), signer.algorithm(), data, signature));
+  Bytes other = data;
+  other[0] ^= 1;
+  EXPECT_THAT(crypto::VerifySignature(signer.public_key(), signer.algorithm(), other, signature),
+              HasReason(Reason::kSignatureInvalid));
+}
+
+void KeyStoreConformanceTest::SetUp() {
+  ASSERT_OK(GetParam().factory().fresh());
+  ASSERT_OK_AND_ASSIGN(store_, GetParam().factory().open());
+}
+
+namespace {
+
+TEST_P(KeyStoreConformanceTest, GeneratesP256AndP384KeysThatSign) {
+  ASSERT_OK_AND_ASSIGN(const std::string p256,
+                       store_->GenerateSigningKey("ca-issuing", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(const std::string p384,
+                       store_->GenerateSigningKey("verifier-ear", crypto::KeyType::kEcP384));
+  EXPECT_NE(p256, p384);
+  ASSERT_OK_AND_ASSIGN(auto signer256, store_->OpenSigner(p256));
+  ASSERT_OK_AND_ASSIGN(auto signer384, store_->OpenSigner(p384));
+  EXPECT_EQ(signer256->algorithm(), crypto::SignatureAlgorithm::kEcdsaP256Sha256);
+  EXPECT_EQ(signer384->algorithm(), crypto::SignatureAlgorithm::kEcdsaP384Sha384);
+  ExpectSignsVerifiably(*signer256);
+  ExpectSignsVerifiably(*signer384);
+  EXPECT_FALSE(signer256->public_key().Equals(signer384->public_key()));
+}
+
+TEST_P(KeyStoreConformanceTest, KeysPersistAcrossStores) {
+  ASSERT_OK_AND_ASSIGN(const std::string uri,
+                       store_->GenerateSigningKey("wit-signing", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(auto first, store_->OpenSigner(uri));
+  const crypto::PublicKey key = first->public_key();
+  first.reset();
+  store_.reset();
+  ASSERT_OK_AND_ASSIGN(store_, GetParam().factory().open());
+  ASSERT_OK_AND_ASSIGN(auto again, store_->OpenSigner(uri));
+  EXPECT_TRUE(again->public_key().Equals(key));
+  ExpectSignsVerifiably(*again);
+}
+
+TEST_P(KeyStoreConformanceTest, SignerOutlivesItsStore) {
+  ASSERT_OK_AND_ASSIGN(const std::string uri,
+                       store_->GenerateSigningKey("k", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
+  store_.reset();
+  ExpectSignsVerifiably(*signer);
+}
+
+TEST_P(KeyStoreConformanceTest, RefusesDuplicateLabelsOtherKeyTypesAndEmptyLabels) {
+  ASSERT_OK_AND_ASSIGN(const std::string uri,
+                       store_->GenerateSigningKey("k", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(auto before, store_->OpenSigner(uri));
+  EXPECT_THAT(store_->GenerateSigningKey("k", crypto::KeyType::kEcP384),
+              HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(store_->GenerateSigningKey("r", crypto::KeyType::kRsa),
+              HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(store_->GenerateSigningKey("", crypto::KeyType::kEcP256),
+              HasReason(Reason::kInvalidArgument));
+  // The refused duplicate left the existing key as it was.
+  ASSERT_OK_AND_ASSIGN(auto after, store_->OpenSigner(uri));
+  EXPECT_TRUE(after->public_key().Equals(before->public_key()));
+  EXPECT_EQ(after->algorithm(), crypto::SignatureAlgorithm::kEcdsaP256Sha256);
+}
+
+TEST_P(KeyStoreConformanceTest, UnknownKeysAndMalformedUrisAreRefused) {
+  EXPECT_THAT(store_->OpenSigner("pkcs11:object=absent;type=private"),
+              HasReason(Reason::kKeyStoreKeyNotFound));
+  EXPECT_THAT(store_->OpenSigner("not a uri"), HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(store_->OpenSigner("pkcs11:object=k?pin-value=1"),
+              HasReason(Reason::kInvalidArgument));
+}
+
+TEST_P(KeyStoreConformanceTest, ConcurrentSigningWithOneSigner) {
+  ASSERT_OK_AND_ASSIGN(const std::string uri,
+                       store_->GenerateSigningKey("k", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
+  constexpr int kThreads = 8;
+  std::vector<int> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const Bytes data = crypto::RandomBytes(32);
+        auto signature = signer->Sign(data);
+        if (!signature.ok() ||
+            !crypto::VerifySignature(signer->public_key(), signer->algorithm(), data, *signature)
+                 .ok()) {
+          ++failures[t];
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+}
+
+}  // namespace
+}  // namespace twi::keystore::testing
