@@ -10,10 +10,10 @@
 //     verify the CSR, sign the certificate, verify that signature (the CA never releases a
 //     signature it has not checked), sign the WIT;
 //   - one import of the workload's credential public key (point decoding and validation);
-//   - the random values: nonce, EAR jti, certificate serial, WIT jti;
-//   - the SHA-256 digests: the nonce's storage key (written, then consumed), the binding, the
-//     key thumbprint (Verifier and CA), the EAR digest and the two credential digests of the
-//     ledger.
+//   - the random values: challenge, EAR jti, certificate serial, WIT jti;
+//   - the two HMACs of the challenge (minted, then checked);
+//   - the SHA-256 digests: the spent nonce's storage key, the binding, the key thumbprint
+//     (Verifier and CA), the EAR digest and the two credential digests of the ledger.
 // TLS record protection is left out, so the ratio errs low.
 #include <sched.h>
 #include <sys/resource.h>

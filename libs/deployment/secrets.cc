@@ -1,5 +1,7 @@
 #include "libs/deployment/secrets.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "libs/core/bytes.h"
@@ -12,7 +14,12 @@ namespace twi::deployment {
 absl::Status NewSecret(const Layout& layout, std::string_view name) {
   SecretBytes secret(kSecretSize);
   crypto::FillRandom(secret.data(), secret.size());
-  SecretBytes text = SecretBytes::Adopt(ToBytes(Base64UrlEncode(secret.view()) + "\n"));
+  // Every buffer that held the encoded secret is wiped: the encoding, and the file's text.
+  std::string encoded = Base64UrlEncode(secret.view());
+  SecretBytes text(encoded.size() + 1);
+  std::copy(encoded.begin(), encoded.end(), text.data());
+  text.data()[encoded.size()] = '\n';
+  SecureWipe(encoded.data(), encoded.size());
   return WriteFileAtomic(layout.secret(name), text.as_string(), 0600);
 }
 

@@ -58,7 +58,10 @@ Pkcs11Module::~Pkcs11Module() {
     LogWarning("keystore", absl::StrFormat("%s: C_Finalize: %s", path_, Pkcs11RvName(rv)));
   }
   dlclose(handle_);
-  Registry().erase(path_);
+  // Only this module's own, now expired, entry: never one a later Load made for the path.
+  if (auto it = Registry().find(path_); it != Registry().end() && it->second.expired()) {
+    Registry().erase(it);
+  }
 }
 
 std::string Pkcs11RvName(CK_RV rv) {
