@@ -41,6 +41,7 @@
 #include "libs/crypto/mac.h"
 #include "libs/crypto/random.h"
 #include "libs/deployment/init.h"
+#include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/evidence/backends/sample/sample_attester.h"
 #include "libs/policy/workload_render.h"
@@ -237,7 +238,7 @@ int Run(Options options) {
       tls.ca_pem = server_ca;
       agent::HttpsVerifierTransport transport(
           std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls)));
-      auto signer = crypto::LoadSoftwareSigner(layout.key(deployment::kSamplePlatform));
+      auto signer = deployment::OpenDeploymentRoleSigner(layout, deployment::kSamplePlatform);
       auto attester =
           evidence::sample::SampleAttester::Create(*std::move(signer), {image, agent, 1, false});
       WorkerResult& r = results[w];

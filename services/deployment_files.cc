@@ -2,18 +2,22 @@
 
 #include "libs/core/files.h"
 #include "libs/core/status.h"
-#include "libs/crypto/keys.h"
+#include "libs/deployment/service_tls.h"
 
 namespace twi::services {
 namespace {
 
 constexpr size_t kMaxPemFile = 256 * 1024;
 
-absl::StatusOr<SecretBytes> ReadSecretFile(const std::string& path) {
-  TWI_ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxPemFile));
-  SecretBytes secret(AsBytes(text));
-  SecureWipe(text.data(), text.size());
-  return secret;
+absl::StatusOr<deployment::ServiceTlsIdentity> Issue(const ServiceTlsSource& source,
+                                                     std::string service, bool server,
+                                                     std::string* ca_pem) {
+  deployment::ServiceTlsRequest request;
+  request.service = std::move(service);
+  request.server = server;
+  request.now = source.now;
+  return deployment::IssueDeploymentServiceTls(std::move(request), *source.layout, *source.config,
+                                               *source.key_store, ca_pem);
 }
 
 }  // namespace
@@ -25,22 +29,22 @@ absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path) {
   return cert;
 }
 
-absl::StatusOr<net::TlsServerConfig> LoadServerTls(const deployment::Layout& layout) {
+absl::StatusOr<net::TlsServerConfig> ServerTls(const ServiceTlsSource& source) {
   net::TlsServerConfig tls;
-  TWI_ASSIGN_OR_RETURN(tls.certificate_chain_pem,
-                       ReadFile(layout.cert(deployment::kServerTls), kMaxPemFile));
-  TWI_ASSIGN_OR_RETURN(tls.private_key_pem, ReadSecretFile(layout.key(deployment::kServerTls)));
-  TWI_ASSIGN_OR_RETURN(tls.client_ca_pem,
-                       ReadFile(layout.cert(deployment::kInternalCa), kMaxPemFile));
+  TWI_ASSIGN_OR_RETURN(deployment::ServiceTlsIdentity identity,
+                       Issue(source, "server", true, &tls.client_ca_pem));
+  tls.certificate_chain_pem = std::move(identity.chain_pem);
+  tls.private_key_pem = std::move(identity.key_pem);
   return tls;
 }
 
-absl::StatusOr<net::TlsClientConfig> LoadClientTls(const deployment::Layout& layout,
-                                                   std::string_view client_name) {
+absl::StatusOr<net::TlsClientConfig> ClientTls(const ServiceTlsSource& source,
+                                               std::string_view service) {
   net::TlsClientConfig tls;
-  TWI_ASSIGN_OR_RETURN(tls.ca_pem, ReadFile(layout.cert(deployment::kInternalCa), kMaxPemFile));
-  TWI_ASSIGN_OR_RETURN(tls.certificate_chain_pem, ReadFile(layout.cert(client_name), kMaxPemFile));
-  TWI_ASSIGN_OR_RETURN(tls.private_key_pem, ReadSecretFile(layout.key(client_name)));
+  TWI_ASSIGN_OR_RETURN(deployment::ServiceTlsIdentity identity,
+                       Issue(source, std::string(service), false, &tls.ca_pem));
+  tls.certificate_chain_pem = std::move(identity.chain_pem);
+  tls.private_key_pem = std::move(identity.key_pem);
   return tls;
 }
 

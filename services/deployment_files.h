@@ -1,6 +1,6 @@
-// Reading a deployment directory's certificate and TLS files (libs/deployment/layout.h) into
-// the objects the roles run with. Role keys are read with crypto::LoadSoftwareSigner until the
-// PKCS#11 Key Store lands (issue 3).
+// Reading a deployment directory (libs/deployment/layout.h) into the objects the roles run
+// with: certificates from pki/, and service TLS identities certified at start by the internal
+// CA, whose key stays in the Key Store (libs/deployment/service_tls.h).
 #pragma once
 
 #include <memory>
@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "libs/crypto/signature.h"
+#include "absl/time/time.h"
+#include "libs/deployment/config.h"
 #include "libs/deployment/layout.h"
+#include "libs/keystore/key_store.h"
 #include "libs/net/tls.h"
 #include "libs/x509/certificate.h"
 
@@ -17,10 +19,18 @@ namespace twi::services {
 
 absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path);
 
-// TLS material of the deployment's internal PKI: the listeners' certificate, and the client
-// certificate `client_name` (e.g. deployment::kVerifierClient) for service-to-service calls.
-absl::StatusOr<net::TlsServerConfig> LoadServerTls(const deployment::Layout& layout);
-absl::StatusOr<net::TlsClientConfig> LoadClientTls(const deployment::Layout& layout,
-                                                   std::string_view client_name);
+// What a process of the deployment needs to make its own TLS identities.
+struct ServiceTlsSource {
+  const deployment::Layout* layout = nullptr;
+  const deployment::DeploymentConfig* config = nullptr;
+  keystore::KeyStore* key_store = nullptr;
+  absl::Time now;
+};
+
+// The listeners' identity (spiffe://<td>/twi/server), trusting the internal CA for clients.
+absl::StatusOr<net::TlsServerConfig> ServerTls(const ServiceTlsSource& source);
+// A client identity for service-to-service calls (e.g. "verifier"), trusting the internal CA.
+absl::StatusOr<net::TlsClientConfig> ClientTls(const ServiceTlsSource& source,
+                                               std::string_view service);
 
 }  // namespace twi::services

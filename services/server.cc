@@ -12,6 +12,7 @@
 #include "libs/core/files.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/deployment/secrets.h"
 #include "libs/evidence/backends/sample/sample_verifier.h"
@@ -46,19 +47,17 @@ std::string UrlOf(std::string_view host, uint16_t port) {
 
 absl::StatusOr<deployment::DeploymentConfig> LoadConfig(const deployment::Layout& layout,
                                                         const ServerOptions& options) {
-  TWI_ASSIGN_OR_RETURN(std::string yaml, ReadFile(layout.config(), 1 << 20));
-  auto config = deployment::ParseConfig(yaml);
-  if (!config.ok()) return Annotate(config.status(), layout.config());
+  TWI_ASSIGN_OR_RETURN(deployment::DeploymentConfig config, deployment::ReadConfigFile(layout));
   auto getenv = options.getenv ? options.getenv
                                : [](const char* name) -> const char* { return std::getenv(name); };
-  TWI_RETURN_IF_ERROR(deployment::ApplyEnvironment(*config, getenv));
-  if (!options.listen_public.empty()) config->public_address = options.listen_public;
-  if (!options.listen_internal.empty()) config->internal_address = options.listen_internal;
-  TWI_RETURN_IF_ERROR(deployment::Validate(*config));
+  TWI_RETURN_IF_ERROR(deployment::ApplyEnvironment(config, getenv));
+  if (!options.listen_public.empty()) config.public_address = options.listen_public;
+  if (!options.listen_internal.empty()) config.internal_address = options.listen_internal;
+  TWI_RETURN_IF_ERROR(deployment::Validate(config));
   return config;
 }
 
-absl::StatusOr<net::ServerOptions> ListenerOptions(const deployment::Layout& layout,
+absl::StatusOr<net::ServerOptions> ListenerOptions(const ServiceTlsSource& tls_source,
                                                    const deployment::DeploymentConfig& config,
                                                    std::string_view address,
                                                    net::ClientAuth client_auth) {
@@ -66,7 +65,7 @@ absl::StatusOr<net::ServerOptions> ListenerOptions(const deployment::Layout& lay
   net::ServerOptions options;
   options.address = host_port.host;
   options.port = host_port.port;
-  TWI_ASSIGN_OR_RETURN(options.tls, LoadServerTls(layout));
+  TWI_ASSIGN_OR_RETURN(options.tls, ServerTls(tls_source));
   options.tls.client_auth = client_auth;
   options.threads = config.server_threads;
   return options;
@@ -123,6 +122,7 @@ struct TwiServer::State {
   deployment::DeploymentConfig config;
   const Clock* clock = nullptr;
   std::optional<policy::PolicySet> policies;
+  std::unique_ptr<keystore::Pkcs11KeyStore> key_store;
 
   std::shared_ptr<storage::SqliteDatabase> ca_db;
   std::unique_ptr<storage::IssuanceLedger> ledger;
@@ -138,6 +138,12 @@ struct TwiServer::State {
   std::unique_ptr<net::HttpsServer> public_listener;
   std::unique_ptr<net::HttpsServer> internal_listener;
 
+  ServiceTlsSource TlsSource() const {
+    return ServiceTlsSource{&layout, &config, key_store.get(), clock->Now()};
+  }
+  absl::StatusOr<std::unique_ptr<crypto::Signer>> RoleSigner(std::string_view name) {
+    return deployment::OpenRoleSigner(*key_store, config.key_store, name);
+  }
   absl::Status StartCa();
   absl::Status StartVerifier();
   absl::Status StartListeners();
@@ -149,10 +155,8 @@ absl::Status TwiServer::State::StartCa() {
   TWI_ASSIGN_OR_RETURN(x509::Certificate issuing,
                        LoadCertificate(layout.cert(deployment::kIssuingCa)));
   ca_config.issuing_chain = {std::move(issuing)};
-  TWI_ASSIGN_OR_RETURN(ca_config.x509_signer,
-                       crypto::LoadSoftwareSigner(layout.key(deployment::kIssuingCa)));
-  TWI_ASSIGN_OR_RETURN(ca_config.wit_signer,
-                       crypto::LoadSoftwareSigner(layout.key(deployment::kWitSigning)));
+  TWI_ASSIGN_OR_RETURN(ca_config.x509_signer, RoleSigner(deployment::kIssuingCa));
+  TWI_ASSIGN_OR_RETURN(ca_config.wit_signer, RoleSigner(deployment::kWitSigning));
   TWI_ASSIGN_OR_RETURN(ca_config.bundle, LoadBundle(layout, *ca_config.wit_signer));
   TWI_ASSIGN_OR_RETURN(const policy::IssuancePolicy* policy, policies->issuance());
   ca_config.policy = *policy;
@@ -181,16 +185,14 @@ absl::Status TwiServer::State::StartVerifier() {
                "INSECURE: the sample TEE is accepted (allow_insecure_sample_tee: true). Anyone "
                "holding the sample-platform key can forge evidence. Never use this in production.");
   }
-  TWI_ASSIGN_OR_RETURN(ear_signer,
-                       crypto::LoadSoftwareSigner(layout.key(deployment::kVerifierEar)));
+  TWI_ASSIGN_OR_RETURN(ear_signer, RoleSigner(deployment::kVerifierEar));
   TWI_ASSIGN_OR_RETURN(verifier_db, OpenDatabase(layout.verifier_db(), config));
   nonces = storage::NewSqliteNonceStore(verifier_db);
 
   issuer::CredentialIssuer* issuer = ca.get();
   if (issuer == nullptr && !config.ca_url.empty()) {
     TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(config.ca_url));
-    TWI_ASSIGN_OR_RETURN(net::TlsClientConfig tls,
-                         LoadClientTls(layout, deployment::kVerifierClient));
+    TWI_ASSIGN_OR_RETURN(net::TlsClientConfig tls, ClientTls(TlsSource(), "verifier"));
     remote_ca = std::make_unique<issuer::HttpsCredentialIssuer>(std::move(endpoint), std::move(tls),
                                                                 issuer::kInternalCredentialsPath);
     issuer = remote_ca.get();
@@ -227,7 +229,7 @@ absl::Status TwiServer::State::StartListeners() {
   if (ca) AddCaPublicRoutes(*public_router, *ca);
   TWI_ASSIGN_OR_RETURN(
       net::ServerOptions public_options,
-      ListenerOptions(layout, config, config.public_address, net::ClientAuth::kNone));
+      ListenerOptions(TlsSource(), config, config.public_address, net::ClientAuth::kNone));
   TWI_ASSIGN_OR_RETURN(public_listener,
                        net::HttpsServer::Start(std::move(public_options), public_router));
 
@@ -237,7 +239,7 @@ absl::Status TwiServer::State::StartListeners() {
     AddCaInternalRoutes(*internal_router, *ca, {ServiceId(config.trust_domain, "verifier")});
     TWI_ASSIGN_OR_RETURN(
         net::ServerOptions internal_options,
-        ListenerOptions(layout, config, config.internal_address, net::ClientAuth::kRequired));
+        ListenerOptions(TlsSource(), config, config.internal_address, net::ClientAuth::kRequired));
     TWI_ASSIGN_OR_RETURN(internal_listener,
                          net::HttpsServer::Start(std::move(internal_options), internal_router));
   }
@@ -256,6 +258,8 @@ absl::StatusOr<std::unique_ptr<TwiServer>> TwiServer::Start(ServerOptions option
   TWI_ASSIGN_OR_RETURN(state->config, LoadConfig(state->layout, options));
   TWI_ASSIGN_OR_RETURN(state->policies, policy::PolicySet::LoadDirectory(state->layout.policies()));
   state->options = std::move(options);
+  TWI_ASSIGN_OR_RETURN(state->key_store,
+                       deployment::OpenKeyStore(state->layout, state->config.key_store));
   if (Has(state->options.roles, Role::kCa)) TWI_RETURN_IF_ERROR(state->StartCa());
   if (Has(state->options.roles, Role::kVerifier)) TWI_RETURN_IF_ERROR(state->StartVerifier());
   TWI_RETURN_IF_ERROR(state->StartListeners());

@@ -3,11 +3,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "libs/core/files.h"
 #include "libs/core/json.h"
 #include "libs/core/status.h"
 #include "libs/spiffe/spiffe_id.h"
@@ -143,6 +145,15 @@ absl::Status CheckServerThreads(int64_t threads, std::string_view path) {
   return absl::OkStatus();
 }
 
+absl::Status CheckKeyStore(const KeyStoreConfig& ks) {
+  if (ks.pkcs11_module.empty()) return ConfigError("key_store.pkcs11_module", "must not be empty");
+  if (ks.token.empty() || ks.token.size() > 32) {
+    return ConfigError("key_store.token", "must have 1 to 32 characters (a PKCS#11 token label)");
+  }
+  if (ks.pin_file.empty()) return ConfigError("key_store.pin_file", "must not be empty");
+  return absl::OkStatus();
+}
+
 // A YAML double-quoted scalar: JSON string escapes are a subset of YAML's (YAML 1.2 §7.3.1).
 std::string Quote(std::string_view text) { return DumpJson(Json(std::string(text))); }
 
@@ -165,13 +176,21 @@ std::string_view ProfileName(Profile profile) {
   return "unknown";
 }
 
+absl::StatusOr<DeploymentConfig> ReadConfigFile(const Layout& layout) {
+  TWI_ASSIGN_OR_RETURN(std::string yaml, ReadFile(layout.config(), 1 << 20));
+  auto config = ParseConfig(yaml);
+  if (!config.ok()) return Annotate(config.status(), layout.config());
+  return config;
+}
+
 absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml) {
   TWI_ASSIGN_OR_RETURN(Json document, policy::internal::YamlToJson(yaml));
   TWI_ASSIGN_OR_RETURN(
       MapReader root,
-      MapReader::Make(document, "",
-                      {"version", "profile", "trust_domain", "allow_insecure_sample_tee", "listen",
-                       "server_threads", "nonce_ttl", "ca_url", "sqlite", "x509_svid_backdate"}));
+      MapReader::Make(
+          document, "",
+          {"version", "profile", "trust_domain", "allow_insecure_sample_tee", "listen",
+           "server_threads", "nonce_ttl", "ca_url", "sqlite", "x509_svid_backdate", "key_store"}));
   DeploymentConfig config;
 
   TWI_ASSIGN_OR_RETURN(const Json* version, root.Required("version"));
@@ -233,6 +252,23 @@ absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml) {
     TWI_RETURN_IF_ERROR(
         CheckDuration(config.x509_svid_backdate, "x509_svid_backdate", true, kMaxBackdate));
   }
+
+  TWI_ASSIGN_OR_RETURN(const Json* key_store, root.Required("key_store"));
+  TWI_ASSIGN_OR_RETURN(MapReader reader,
+                       MapReader::Make(*key_store, "key_store",
+                                       {"pkcs11_module", "token", "pin_file", "softhsm2_conf"}));
+  KeyStoreConfig& ks = config.key_store;
+  for (const auto& [name, field] :
+       {std::pair<const char*, std::string*>{"pkcs11_module", &ks.pkcs11_module},
+        {"token", &ks.token},
+        {"pin_file", &ks.pin_file}}) {
+    TWI_ASSIGN_OR_RETURN(const Json* value, reader.Required(name));
+    TWI_ASSIGN_OR_RETURN(*field, ReadString(*value, reader.PathOf(name)));
+  }
+  if (const Json* value = reader.Optional("softhsm2_conf")) {
+    TWI_ASSIGN_OR_RETURN(ks.softhsm2_conf, ReadString(*value, reader.PathOf("softhsm2_conf")));
+  }
+  TWI_RETURN_IF_ERROR(CheckKeyStore(ks));
   return config;
 }
 
@@ -287,8 +323,9 @@ absl::Status Validate(const DeploymentConfig& config) {
   if (config.profile == Profile::kProduction && config.allow_insecure_sample_tee) {
     return ConfigError(
         "allow_insecure_sample_tee",
-        "must not be true in the production profile: the sample TEE is INSECURE (anyone with its "
-        "file-held platform key can forge evidence); use profile: development to try it out");
+        "must not be true in the production profile: the sample TEE is INSECURE (anyone who can "
+        "use its software platform key can forge evidence); use profile: development to try it "
+        "out");
   }
   if (absl::Status status = spiffe::ValidateTrustDomain(config.trust_domain); !status.ok()) {
     return ConfigError("trust_domain", Message(status));
@@ -305,7 +342,7 @@ absl::Status Validate(const DeploymentConfig& config) {
   TWI_RETURN_IF_ERROR(CheckSynchronous(config.sqlite_synchronous, "sqlite.synchronous"));
   TWI_RETURN_IF_ERROR(
       CheckDuration(config.x509_svid_backdate, "x509_svid_backdate", true, kMaxBackdate));
-  return absl::OkStatus();
+  return CheckKeyStore(config.key_store);
 }
 
 std::string RenderConfig(const DeploymentConfig& config) {
@@ -328,8 +365,9 @@ std::string RenderConfig(const DeploymentConfig& config) {
   out += Quote(config.trust_domain);
   out +=
       "\n\n"
-      "# INSECURE: accept evidence from the sample TEE, whose \"hardware\" key is an\n"
-      "# ordinary file in keys/. For development and CI only; refused in production.\n"
+      "# INSECURE: accept evidence from the sample TEE, whose \"hardware\" key is a\n"
+      "# software key any local agent with the PIN can use. For development and CI\n"
+      "# only; refused in production.\n"
       "allow_insecure_sample_tee: ";
   out += config.allow_insecure_sample_tee ? "true" : "false";
   out +=
@@ -372,7 +410,22 @@ std::string RenderConfig(const DeploymentConfig& config) {
       "# (a duration such as 10s; 0s to 1h).\n"
       "x509_svid_backdate: ";
   out += RenderDuration(config.x509_svid_backdate);
-  out += "\n";
+  out +=
+      "\n\n"
+      "# The Key Store: the PKCS#11 token holding the CA, WIT, EAR and internal CA keys,\n"
+      "# which never leave it. Relative paths are relative to this directory.\n"
+      "key_store:\n";
+  const KeyStoreConfig& ks = config.key_store;
+  for (const auto& [comment, key, value] :
+       {std::tuple<const char*, const char*, const std::string&>{
+            "The Cryptoki module (any PKCS#11 HSM; SoftHSM2 by default).", "pkcs11_module",
+            ks.pkcs11_module},
+        {"Token label.", "token", ks.token},
+        {"File holding the token's user PIN (mode 0600).", "pin_file", ks.pin_file},
+        {"SoftHSM2 only: its configuration file (empty for other modules).", "softhsm2_conf",
+         ks.softhsm2_conf}}) {
+    out += absl::StrFormat("  # %s\n  %s: %s\n", comment, key, Quote(value));
+  }
   return out;
 }
 

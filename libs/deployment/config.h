@@ -12,10 +12,21 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/deployment/layout.h"
 
 namespace twi::deployment {
 
 enum class Profile { kDevelopment, kProduction };
+
+// Where the deployment's long-lived keys live: one token of a PKCS#11 module (libs/keystore).
+// Relative paths are relative to the deployment directory.
+struct KeyStoreConfig {
+  std::string pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so";  // the Cryptoki library
+  std::string token = "twi";                                      // token label, 1 to 32 characters
+  std::string pin_file = "keys/key-store.pin";  // the user PIN, one line, mode 0600
+  // SoftHSM2 only: its configuration, which names the token directory. Empty for other modules.
+  std::string softhsm2_conf;
+};
 
 struct DeploymentConfig {
   Profile profile = Profile::kProduction;
@@ -32,12 +43,16 @@ struct DeploymentConfig {
   std::string ca_url;
   std::string sqlite_synchronous = "normal";
   absl::Duration x509_svid_backdate = absl::Seconds(10);
+  KeyStoreConfig key_store;
 };
 
 std::string_view ProfileName(Profile profile);
 
 // Strict YAML parse (unknown keys refused). kConfigInvalid naming the key path.
 absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml);
+
+// Reads and parses <dir>/config.yaml (no environment overrides); errors name the file.
+absl::StatusOr<DeploymentConfig> ReadConfigFile(const Layout& layout);
 
 // Overrides from the environment: TWI_LISTEN_PUBLIC, TWI_LISTEN_INTERNAL, TWI_CA_URL,
 // TWI_SERVER_THREADS. `getenv` is injectable for tests. kConfigInvalid for a bad value.

@@ -16,6 +16,10 @@ using ::twi::testing::HasReason;
 constexpr char kMinimal[] = R"(version: 1
 profile: development
 trust_domain: example.org
+key_store:
+  pkcs11_module: /usr/lib/softhsm/libsofthsm2.so
+  token: twi-0123abcd
+  pin_file: keys/key-store.pin
 )";
 
 constexpr char kFull[] = R"(version: 1
@@ -31,6 +35,11 @@ ca_url: "https://ca.example.org:8444"
 sqlite:
   synchronous: full
 x509_svid_backdate: 1m
+key_store:
+  pkcs11_module: /opt/hsm/lib/libcryptoki.so
+  token: prod-ca
+  pin_file: /run/secrets/hsm-pin
+  softhsm2_conf: ""
 )";
 
 void ExpectSameConfig(const DeploymentConfig& a, const DeploymentConfig& b) {
@@ -44,6 +53,17 @@ void ExpectSameConfig(const DeploymentConfig& a, const DeploymentConfig& b) {
   EXPECT_EQ(a.ca_url, b.ca_url);
   EXPECT_EQ(a.sqlite_synchronous, b.sqlite_synchronous);
   EXPECT_EQ(a.x509_svid_backdate, b.x509_svid_backdate);
+  EXPECT_EQ(a.key_store.pkcs11_module, b.key_store.pkcs11_module);
+  EXPECT_EQ(a.key_store.token, b.key_store.token);
+  EXPECT_EQ(a.key_store.pin_file, b.key_store.pin_file);
+  EXPECT_EQ(a.key_store.softhsm2_conf, b.key_store.softhsm2_conf);
+}
+
+KeyStoreConfig MinimalKeyStore() {
+  KeyStoreConfig ks;
+  ks.pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so";
+  ks.token = "twi-0123abcd";
+  return ks;
 }
 
 // A config differing from the defaults in every field.
@@ -59,6 +79,10 @@ DeploymentConfig NonDefaultConfig() {
   config.ca_url = "https://[2001:db8::1]:8444";
   config.sqlite_synchronous = "full";
   config.x509_svid_backdate = absl::ZeroDuration();
+  config.key_store.pkcs11_module = "/usr/lib/x86_64-linux-gnu/pkcs11/module.so";
+  config.key_store.token = "a token with spaces";
+  config.key_store.pin_file = "/etc/twi/pin";
+  config.key_store.softhsm2_conf = "keystore/softhsm2.conf";
   return config;
 }
 
@@ -81,6 +105,7 @@ TEST(ParseConfigTest, MinimalConfigKeepsDefaults) {
   DeploymentConfig defaults;
   defaults.profile = Profile::kDevelopment;
   defaults.trust_domain = "example.org";
+  defaults.key_store = MinimalKeyStore();
   ExpectSameConfig(config, defaults);
   EXPECT_EQ(config.public_address, "127.0.0.1:8443");
   EXPECT_EQ(config.nonce_ttl, absl::Minutes(2));
@@ -100,7 +125,38 @@ TEST(ParseConfigTest, FullConfig) {
   EXPECT_EQ(config.ca_url, "https://ca.example.org:8444");
   EXPECT_EQ(config.sqlite_synchronous, "full");
   EXPECT_EQ(config.x509_svid_backdate, absl::Minutes(1));
+  EXPECT_EQ(config.key_store.pkcs11_module, "/opt/hsm/lib/libcryptoki.so");
+  EXPECT_EQ(config.key_store.token, "prod-ca");
+  EXPECT_EQ(config.key_store.pin_file, "/run/secrets/hsm-pin");
+  EXPECT_EQ(config.key_store.softhsm2_conf, "");
   EXPECT_OK(Validate(config));
+}
+
+TEST(ParseConfigTest, KeyStoreIsRequiredAndChecked) {
+  const std::string head = "version: 1\nprofile: development\ntrust_domain: example.org\n";
+  absl::StatusOr<DeploymentConfig> missing = ParseConfig(head);
+  EXPECT_THAT(missing, HasReason(Reason::kConfigInvalid));
+  EXPECT_THAT(missing.status().message(), HasSubstr("key_store"));
+  const std::string module = "  pkcs11_module: /m.so\n";
+  const std::string pin = "  pin_file: p\n";
+  for (const auto& [body, expected] : std::vector<std::pair<std::string, std::string>>{
+           {module + pin, "key_store.token"},
+           {"  token: t\n" + pin, "key_store.pkcs11_module"},
+           {module + "  token: t\n", "key_store.pin_file"},
+           {module + pin + "  token: \"\"\n", "key_store.token"},
+           {module + pin + "  token: " + std::string(33, 'x') + "\n", "key_store.token"},
+           {module + pin + "  token: t\n  slot: 1\n", "key_store.slot: unknown key"},
+           {"  pkcs11_module: \"\"\n  token: t\n" + pin, "key_store.pkcs11_module"},
+       }) {
+    absl::StatusOr<DeploymentConfig> config = ParseConfig(head + "key_store:\n" + body);
+    EXPECT_THAT(config, HasReason(Reason::kConfigInvalid)) << body;
+    EXPECT_THAT(config.status().message(), HasSubstr(expected)) << body;
+  }
+  DeploymentConfig config;
+  config.trust_domain = "example.org";
+  EXPECT_OK(Validate(config));
+  config.key_store.token.clear();
+  EXPECT_THAT(Validate(config), HasReason(Reason::kConfigInvalid));
 }
 
 TEST(ParseConfigTest, RequiredKeys) {
@@ -235,7 +291,8 @@ TEST(RenderConfigTest, DocumentsEveryKey) {
 TEST(ValidateTest, ProductionRefusesSampleTee) {
   ASSERT_OK_AND_ASSIGN(DeploymentConfig config,
                        ParseConfig("version: 1\nprofile: production\ntrust_domain: a.org\n"
-                                   "allow_insecure_sample_tee: true\n"));
+                                   "allow_insecure_sample_tee: true\nkey_store:\n"
+                                   "  pkcs11_module: /m.so\n  token: t\n  pin_file: p\n"));
   const absl::Status status = Validate(config);
   EXPECT_THAT(status, HasReason(Reason::kConfigInvalid));
   EXPECT_THAT(status.message(), HasSubstr("allow_insecure_sample_tee"));

@@ -1,8 +1,8 @@
-// `twi server init`: creates a deployment directory with its own PKI, role keys, default
+// `twi server init`: creates a deployment directory with its own Key Store, PKI, default
 // policies and configuration (layout.h).
 //
-// Keys are generated here and written 0600 under keys/ (0700). Issue #3 moves them into a
-// PKCS#11 Key Store; until then they are files, and this is the only place that creates them.
+// The Key Store is a new SoftHSM2 token under keystore/; every role key is generated in it,
+// sensitive and never extractable, so no private key of the deployment is ever a file.
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "libs/deployment/config.h"
+#include "libs/keystore/backends/pkcs11/softhsm.h"
 
 namespace twi::deployment {
 
@@ -19,6 +20,7 @@ struct InitOptions {
   Profile profile = Profile::kProduction;
   bool allow_insecure_sample_tee = false;
   absl::Time now;
+  std::string pkcs11_module = keystore::DefaultSoftHsmModule();
   absl::Duration root_validity = absl::Hours(24 * 365 * 5);
   absl::Duration issuing_validity = absl::Hours(24 * 365);
 };

@@ -12,7 +12,9 @@
 #include "libs/core/files.h"
 #include "libs/crypto/keys.h"
 #include "libs/deployment/config.h"
+#include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
+#include "libs/deployment/service_tls.h"
 #include "libs/jose/jwk.h"
 #include "libs/policy/appraisal_policy.h"
 #include "libs/policy/issuance_policy.h"
@@ -31,10 +33,9 @@ using ::twi::testing::HasReason;
 // 2026-01-01T00:00:00Z: a fixed `now` keeps certificate validity deterministic.
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
-constexpr const char* kAllKeys[] = {kTrustDomainRoot, kIssuingCa, kWitSigning,    kVerifierEar,
-                                    kInternalCa,      kServerTls, kVerifierClient};
-constexpr const char* kCertificates[] = {kTrustDomainRoot, kIssuingCa, kInternalCa, kServerTls,
-                                         kVerifierClient};
+constexpr const char* kAllKeys[] = {kTrustDomainRoot, kIssuingCa,  kWitSigning,
+                                    kVerifierEar,     kInternalCa, kSamplePlatform};
+constexpr const char* kCertificates[] = {kTrustDomainRoot, kIssuingCa, kInternalCa};
 
 InitOptions Options(const std::string& dir) {
   InitOptions options;
@@ -75,9 +76,16 @@ absl::StatusOr<x509::Certificate> LoadCert(const Layout& layout, std::string_vie
   return x509::Certificate::FromPem(pem);
 }
 
-absl::StatusOr<crypto::PrivateKey> LoadKey(const Layout& layout, std::string_view name) {
-  TWI_ASSIGN_OR_RETURN(std::string pem, ReadFile(layout.key(name)));
-  return crypto::PrivateKey::FromPem(pem);
+// The public half of role key `name`, from the deployment's Key Store.
+absl::StatusOr<crypto::PublicKey> RoleKey(const Layout& layout, std::string_view name) {
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> signer,
+                       OpenDeploymentRoleSigner(layout, name));
+  return signer->public_key();
+}
+
+bool LooksLikePrivateKey(const std::string& content) {
+  return content.find("PRIVATE KEY") != std::string::npos ||
+         crypto::PrivateKey::FromPkcs8Der(AsBytes(content)).ok();
 }
 
 class InitDeploymentTest : public ::testing::Test {
@@ -96,42 +104,68 @@ TEST_F(InitDeploymentTest, CreatesTheLayout) {
   EXPECT_TRUE(Exists(l.policies() + "/issuance.yaml"));
   EXPECT_TRUE(std::filesystem::is_directory(l.workloads()));
   EXPECT_TRUE(std::filesystem::is_directory(l.run()));
-  for (const char* name : kAllKeys) EXPECT_TRUE(Exists(l.key(name))) << name;
+  EXPECT_TRUE(Exists(l.softhsm_conf()));
+  for (const char* name : kAllKeys) EXPECT_OK(RoleKey(l, name)) << name;
   for (const char* name : kCertificates) EXPECT_TRUE(Exists(l.cert(name))) << name;
   EXPECT_TRUE(Exists(l.public_key(kWitSigning)));
   EXPECT_TRUE(Exists(l.verifier_jwks()));
 }
 
-TEST_F(InitDeploymentTest, KeysArePrivate) {
+TEST_F(InitDeploymentTest, SecretsArePrivateAndNoPrivateKeyIsAFile) {
   ASSERT_OK(InitDeployment(Options(Dir())));
   const Layout l = layout();
   EXPECT_EQ(Mode(l.keys()), 0700u);
   EXPECT_EQ(Mode(l.data()), 0700u);
-  size_t files = 0;
+  EXPECT_EQ(Mode(l.key_store()), 0700u);
+  std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(l.keys())) {
     EXPECT_TRUE(entry.is_regular_file()) << entry.path();
-    const std::string extension = entry.path().extension().string();
-    EXPECT_TRUE(extension == ".key" || extension == ".secret")  // no temp files left behind
-        << entry.path();
     EXPECT_EQ(Mode(entry.path().string()), 0600u) << entry.path();
-    ++files;
+    names.push_back(entry.path().filename().string());
   }
-  EXPECT_TRUE(Exists(l.secret(kVerifierChallenge)));
-  EXPECT_EQ(files, std::size(kAllKeys) + 2);  // + the sample platform key and challenge secret
+  // The token's PINs and the challenge secret; no temp files left behind.
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("key-store.pin", "key-store-so.pin",
+                                                     "verifier-challenge.secret"));
+  // Outside the token's own (encrypted) object files, nothing anywhere is a private key.
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(l.dir())) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    ASSERT_OK_AND_ASSIGN(std::string content, ReadFile(entry.path().string()));
+    EXPECT_FALSE(LooksLikePrivateKey(content)) << entry.path();
+  }
+  EXPECT_GT(files, 10u);
+}
+
+TEST_F(InitDeploymentTest, RoleKeysAreSensitiveAndNeverExtractable) {
+  ASSERT_OK(InitDeployment(Options(Dir())));
+  ASSERT_OK_AND_ASSIGN(DeploymentConfig config, ReadConfigFile(layout()));
+  ASSERT_OK_AND_ASSIGN(auto store, OpenKeyStore(layout(), config.key_store));
+  for (const char* name : kAllKeys) {
+    ASSERT_OK_AND_ASSIGN(keystore::Pkcs11KeyProtection protection,
+                         store->Protection(RoleKeyUri(config.key_store, name)));
+    EXPECT_TRUE(protection.token) << name;
+    EXPECT_TRUE(protection.sensitive) << name;
+    EXPECT_FALSE(protection.extractable) << name;
+    EXPECT_TRUE(protection.always_sensitive) << name;
+    EXPECT_TRUE(protection.never_extractable) << name;
+  }
 }
 
 TEST_F(InitDeploymentTest, KeysMatchTheirCertificates) {
   ASSERT_OK(InitDeployment(Options(Dir())));
   const Layout l = layout();
   for (const char* name : kCertificates) {
-    ASSERT_OK_AND_ASSIGN(crypto::PrivateKey key, LoadKey(l, name));
+    ASSERT_OK_AND_ASSIGN(crypto::PublicKey key, RoleKey(l, name));
     ASSERT_OK_AND_ASSIGN(x509::Certificate cert, LoadCert(l, name));
-    EXPECT_TRUE(cert.public_key().Equals(key.public_key())) << name;
+    EXPECT_TRUE(cert.public_key().Equals(key)) << name;
   }
-  ASSERT_OK_AND_ASSIGN(crypto::PrivateKey wit, LoadKey(l, kWitSigning));
-  ASSERT_OK_AND_ASSIGN(std::string wit_pub, ReadFile(l.public_key(kWitSigning)));
-  ASSERT_OK_AND_ASSIGN(crypto::PublicKey wit_public, crypto::PublicKey::FromPem(wit_pub));
-  EXPECT_TRUE(wit_public.Equals(wit.public_key()));
+  for (const char* name : {kWitSigning, kSamplePlatform}) {
+    ASSERT_OK_AND_ASSIGN(crypto::PublicKey key, RoleKey(l, name));
+    ASSERT_OK_AND_ASSIGN(std::string pem, ReadFile(l.public_key(name)));
+    ASSERT_OK_AND_ASSIGN(crypto::PublicKey published, crypto::PublicKey::FromPem(pem));
+    EXPECT_TRUE(published.Equals(key)) << name;
+  }
 }
 
 TEST_F(InitDeploymentTest, WrittenConfigParsesAndValidates) {
@@ -144,6 +178,10 @@ TEST_F(InitDeploymentTest, WrittenConfigParsesAndValidates) {
   EXPECT_TRUE(config.allow_insecure_sample_tee);
   EXPECT_EQ(config.public_address, DeploymentConfig().public_address);
   EXPECT_EQ(config.internal_address, DeploymentConfig().internal_address);
+  EXPECT_EQ(config.key_store.pkcs11_module, keystore::DefaultSoftHsmModule());
+  EXPECT_THAT(config.key_store.token, ::testing::MatchesRegex("twi-[0-9a-f]{8}"));
+  EXPECT_EQ(config.key_store.pin_file, "keys/key-store.pin");
+  EXPECT_EQ(config.key_store.softhsm2_conf, "keystore/softhsm2.conf");
 }
 
 TEST_F(InitDeploymentTest, PoliciesParseAndTrustTheVerifierKey) {
@@ -164,9 +202,9 @@ TEST_F(InitDeploymentTest, PoliciesParseAndTrustTheVerifierKey) {
   EXPECT_EQ(ear_jwk.kid(), ear_jwk.Thumbprint());
 
   // The published key is the one the Verifier signs with.
-  ASSERT_OK_AND_ASSIGN(crypto::PrivateKey ear_key, LoadKey(l, kVerifierEar));
-  EXPECT_TRUE(ear_jwk.key().Equals(ear_key.public_key()));
-  EXPECT_EQ(jose::Jwk::FromPublicKey(ear_key.public_key()).Thumbprint(),
+  ASSERT_OK_AND_ASSIGN(crypto::PublicKey ear_key, RoleKey(l, kVerifierEar));
+  EXPECT_TRUE(ear_jwk.key().Equals(ear_key));
+  EXPECT_EQ(jose::Jwk::FromPublicKey(ear_key).Thumbprint(),
             issuance.trusted_verifiers[0].jwk_thumbprint);
 }
 
@@ -186,26 +224,54 @@ TEST_F(InitDeploymentTest, IssuingCaChainsToTheRoot) {
   EXPECT_EQ(root.not_after(), kNow + Options(Dir()).root_validity);
 }
 
-TEST_F(InitDeploymentTest, ServerCertificateIsFromTheInternalCa) {
+TEST_F(InitDeploymentTest, InternalCaCertifiesServiceIdentitiesAtRunTime) {
   ASSERT_OK(InitDeployment(Options(Dir())));
   const Layout l = layout();
+  ASSERT_OK_AND_ASSIGN(DeploymentConfig config, ReadConfigFile(l));
+  ASSERT_OK_AND_ASSIGN(auto store, OpenKeyStore(l, config.key_store));
   ASSERT_OK_AND_ASSIGN(x509::Certificate internal, LoadCert(l, kInternalCa));
-  ASSERT_OK_AND_ASSIGN(x509::Certificate server, LoadCert(l, kServerTls));
   ASSERT_OK_AND_ASSIGN(x509::Certificate root, LoadCert(l, kTrustDomainRoot));
+  ServiceTlsRequest request;
+  request.service = "server";
+  request.server = true;
+  request.now = kNow;
+  std::string ca_pem;
+  ASSERT_OK_AND_ASSIGN(ServiceTlsIdentity identity,
+                       IssueDeploymentServiceTls(request, l, config, *store, &ca_pem));
+  EXPECT_EQ(ca_pem, internal.ToPem());
+  ASSERT_OK_AND_ASSIGN(x509::Certificate server, x509::Certificate::FromPem(identity.chain_pem));
+  ASSERT_OK_AND_ASSIGN(crypto::PrivateKey key,
+                       crypto::PrivateKey::FromPem(identity.key_pem.as_string()));
+  EXPECT_TRUE(server.public_key().Equals(key.public_key()));
   EXPECT_THAT(server.IpSans(), Contains("127.0.0.1"));
   EXPECT_THAT(server.DnsSans(), Contains("localhost"));
   EXPECT_THAT(server.UriSans(), Contains("spiffe://example.org/twi/server"));
   EXPECT_TRUE(server.HasServerAuth());
   EXPECT_FALSE(server.IsCa());
-  EXPECT_EQ(server.Issuer(), internal.Subject());
+  EXPECT_EQ(server.not_after(), kNow + kServiceCertValidity);
   EXPECT_OK(x509::VerifyChain(server, {}, {internal}, kNow));
   // Never certified by the trust domain's PKI.
   EXPECT_THAT(x509::VerifyChain(server, {}, {root}, kNow), HasReason(Reason::kChainInvalid));
 
-  ASSERT_OK_AND_ASSIGN(x509::Certificate client, LoadCert(l, kVerifierClient));
+  request.service = "verifier";
+  request.server = false;
+  request.validity = absl::Hours(24 * 365 * 50);  // capped at the internal CA's own lifetime
+  ASSERT_OK_AND_ASSIGN(ServiceTlsIdentity client_identity,
+                       IssueDeploymentServiceTls(request, l, config, *store));
+  ASSERT_OK_AND_ASSIGN(x509::Certificate client,
+                       x509::Certificate::FromPem(client_identity.chain_pem));
   EXPECT_TRUE(client.HasClientAuth());
+  EXPECT_TRUE(client.DnsSans().empty());
   EXPECT_THAT(client.UriSans(), Contains("spiffe://example.org/twi/verifier"));
+  EXPECT_EQ(client.not_after(), internal.not_after());
   EXPECT_OK(x509::VerifyChain(client, {}, {internal}, kNow));
+
+  for (const char* bad : {"", "Server", "a b", "/lead", "trail/", "x.y"}) {
+    request.service = bad;
+    EXPECT_THAT(IssueDeploymentServiceTls(request, l, config, *store),
+                HasReason(Reason::kInvalidArgument))
+        << bad;
+  }
 }
 
 TEST_F(InitDeploymentTest, SecondInitIsRefusedAndChangesNothing) {
@@ -243,7 +309,7 @@ TEST_F(InitDeploymentTest, SamplePlatformKeyOnlyWhenAllowed) {
     options.profile = Profile::kProduction;
     options.allow_insecure_sample_tee = false;
     ASSERT_OK(InitDeployment(options));
-    EXPECT_FALSE(Exists(layout().key(kSamplePlatform)));
+    EXPECT_THAT(RoleKey(layout(), kSamplePlatform), HasReason(Reason::kKeyStoreKeyNotFound));
     EXPECT_FALSE(Exists(layout().public_key(kSamplePlatform)));
     ASSERT_OK_AND_ASSIGN(std::string yaml, ReadFile(layout().config()));
     ASSERT_OK_AND_ASSIGN(DeploymentConfig config, ParseConfig(yaml));
@@ -255,11 +321,10 @@ TEST_F(InitDeploymentTest, SamplePlatformKeyOnlyWhenAllowed) {
     const Layout dev(temp_.path() + "/dev");
     InitOptions options = Options(dev.dir());
     ASSERT_OK(InitDeployment(options));
-    ASSERT_OK_AND_ASSIGN(crypto::PrivateKey key, LoadKey(dev, kSamplePlatform));
-    EXPECT_EQ(Mode(dev.key(kSamplePlatform)), 0600u);
+    ASSERT_OK_AND_ASSIGN(crypto::PublicKey key, RoleKey(dev, kSamplePlatform));
     ASSERT_OK_AND_ASSIGN(std::string pub_pem, ReadFile(dev.public_key(kSamplePlatform)));
     ASSERT_OK_AND_ASSIGN(crypto::PublicKey pub, crypto::PublicKey::FromPem(pub_pem));
-    EXPECT_TRUE(pub.Equals(key.public_key()));
+    EXPECT_TRUE(pub.Equals(key));
   }
 }
 
@@ -268,9 +333,13 @@ TEST_F(InitDeploymentTest, EachDeploymentHasItsOwnKeys) {
   const Layout b(temp_.path() + "/b");
   ASSERT_OK(InitDeployment(Options(a.dir())));
   ASSERT_OK(InitDeployment(Options(b.dir())));
-  ASSERT_OK_AND_ASSIGN(crypto::PrivateKey key_a, LoadKey(a, kTrustDomainRoot));
-  ASSERT_OK_AND_ASSIGN(crypto::PrivateKey key_b, LoadKey(b, kTrustDomainRoot));
-  EXPECT_FALSE(key_a.public_key().Equals(key_b.public_key()));
+  ASSERT_OK_AND_ASSIGN(crypto::PublicKey key_a, RoleKey(a, kTrustDomainRoot));
+  ASSERT_OK_AND_ASSIGN(crypto::PublicKey key_b, RoleKey(b, kTrustDomainRoot));
+  EXPECT_FALSE(key_a.Equals(key_b));
+  // Each has its own token, under its own label: one cannot open the other's keys.
+  ASSERT_OK_AND_ASSIGN(DeploymentConfig config_a, ReadConfigFile(a));
+  ASSERT_OK_AND_ASSIGN(DeploymentConfig config_b, ReadConfigFile(b));
+  EXPECT_NE(config_a.key_store.token, config_b.key_store.token);
 }
 
 }  // namespace

@@ -2,8 +2,11 @@
 //
 //   config.yaml                 deployment configuration
 //   policies/                   appraisal.yaml, issuance.yaml, workloads/*.yaml
-//   keys/        (0700)         private keys, one PKCS#8 PEM per role key (0600), and
-//                               symmetric secrets, <name>.secret (0600, deployment/secrets.h)
+//   keystore/    (0700)         the default Key Store: softhsm2.conf and tokens/, the SoftHSM2
+//                               token that holds every role key (key_store.h)
+//   keys/        (0700)         the token's PINs (key-store.pin, key-store-so.pin) and symmetric
+//                               secrets, <name>.secret (0600, deployment/secrets.h); no private
+//                               key is ever a file here
 //   pki/                        certificates and public keys others may read
 //   data/        (0700)         SQLite databases
 //   run/                        endpoints.json of the running server
@@ -13,14 +16,16 @@
 
 namespace twi::deployment {
 
-// Names of the deployment's keys; each has keys/<name>.key and, where it certifies something,
-// pki/<name>.pem.
+// Names of the deployment's keys, which are also their labels in the Key Store; where a key
+// certifies something, pki/<name>.pem holds its certificate.
 inline constexpr char kTrustDomainRoot[] = "td-root";         // SPIFFE trust anchor
 inline constexpr char kIssuingCa[] = "ca-issuing";            // signs X509-SVIDs
 inline constexpr char kWitSigning[] = "wit-signing";          // signs WITs
 inline constexpr char kVerifierEar[] = "verifier-ear";        // signs EARs
 inline constexpr char kSamplePlatform[] = "sample-platform";  // INSECURE sample TEE "hardware"
 inline constexpr char kInternalCa[] = "internal-ca";          // service-to-service PKI
+// Not in the Key Store: service TLS keys live only in the memory of the process they serve,
+// which has the internal CA certify them when it starts (service_tls.h).
 inline constexpr char kServerTls[] = "server-tls";            // listeners' certificate
 inline constexpr char kVerifierClient[] = "verifier-client";  // verifier -> CA mTLS
 // Symmetric: keys/<name>.secret.
@@ -37,7 +42,11 @@ class Layout {
   std::string pki() const { return dir_ + "/pki"; }
   std::string data() const { return dir_ + "/data"; }
   std::string run() const { return dir_ + "/run"; }
-  std::string key(std::string_view name) const { return keys() + "/" + std::string(name) + ".key"; }
+  std::string key_store() const { return dir_ + "/keystore"; }
+  std::string softhsm_conf() const { return key_store() + "/softhsm2.conf"; }
+  std::string softhsm_tokens() const { return key_store() + "/tokens"; }
+  std::string key_store_pin() const { return keys() + "/key-store.pin"; }
+  std::string key_store_so_pin() const { return keys() + "/key-store-so.pin"; }
   std::string secret(std::string_view name) const {
     return keys() + "/" + std::string(name) + ".secret";
   }

@@ -12,6 +12,10 @@
 namespace twi::deployment {
 
 absl::Status NewSecret(const Layout& layout, std::string_view name) {
+  return NewSecretFile(layout.secret(name));
+}
+
+absl::Status NewSecretFile(const std::string& path) {
   SecretBytes secret(kSecretSize);
   crypto::FillRandom(secret.data(), secret.size());
   // Every buffer that held the encoded secret is wiped: the encoding, and the file's text.
@@ -20,7 +24,7 @@ absl::Status NewSecret(const Layout& layout, std::string_view name) {
   std::copy(encoded.begin(), encoded.end(), text.data());
   text.data()[encoded.size()] = '\n';
   SecureWipe(encoded.data(), encoded.size());
-  return WriteFileAtomic(layout.secret(name), text.as_string(), 0600);
+  return WriteFileAtomic(path, text.as_string(), 0600);
 }
 
 absl::StatusOr<SecretBytes> LoadSecret(const Layout& layout, std::string_view name) {
@@ -45,6 +49,28 @@ absl::StatusOr<SecretBytes> LoadSecret(const Layout& layout, std::string_view na
                  absl::StrFormat("%s: not %d or more base64url-encoded bytes", path, kSecretSize));
   }
   return SecretBytes::Adopt(*std::move(decoded));
+}
+
+absl::StatusOr<SecretBytes> LoadSecretLine(const std::string& path) {
+  constexpr size_t kMaxLine = 255;  // the longest PIN PKCS#11 tokens commonly accept
+  auto text = ReadFile(path, 1024);
+  if (!text.ok()) {
+    return Error(Reason::kConfigInvalid, absl::StrFormat("%s: %s", path, text.status().message()));
+  }
+  SecretBytes held = SecretBytes::Adopt(ToBytes(*text));
+  SecureWipe(text->data(), text->size());
+  std::string_view line = held.as_string();
+  if (const size_t end = line.find('\n'); end != std::string_view::npos) line = line.substr(0, end);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const bool printable = std::all_of(line.begin(), line.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  });
+  if (line.empty() || line.size() > kMaxLine || !printable) {
+    return Error(
+        Reason::kConfigInvalid,
+        absl::StrFormat("%s: must hold one line of 1 to %d printable characters", path, kMaxLine));
+  }
+  return SecretBytes(AsBytes(line));
 }
 
 }  // namespace twi::deployment

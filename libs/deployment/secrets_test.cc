@@ -48,5 +48,30 @@ TEST_F(SecretsTest, MalformedOrShortSecretIsRefusedWithoutEchoingIt) {
   EXPECT_THAT(LoadSecret(layout_, "short"), HasReason(Reason::kConfigInvalid));
 }
 
+TEST_F(SecretsTest, SecretLineIsTheFirstLineAsText) {
+  const std::string path = layout_.keys() + "/pin";
+  ASSERT_OK(NewSecretFile(path));
+  ASSERT_OK_AND_ASSIGN(const SecretBytes generated, LoadSecretLine(path));
+  EXPECT_EQ(generated.size(), 43u);  // 32 bytes as unpadded base64url
+  ASSERT_OK(WriteFileAtomic(path, "1234 abcd\r\nignored\n", 0600));
+  ASSERT_OK_AND_ASSIGN(const SecretBytes pin, LoadSecretLine(path));
+  EXPECT_EQ(pin.as_string(), "1234 abcd");
+}
+
+TEST_F(SecretsTest, BadSecretLineIsRefusedWithoutEchoingIt) {
+  const std::string path = layout_.keys() + "/pin";
+  for (const std::string& content : {std::string("\n"), std::string(""), std::string(256, 'Q'),
+                                     std::string("Xy\x01SecretValue\n")}) {
+    ASSERT_OK(WriteFileAtomic(path, content, 0600));
+    const auto loaded = LoadSecretLine(path);
+    EXPECT_THAT(loaded, HasReason(Reason::kConfigInvalid));
+    EXPECT_NE(loaded.status().message().find(path), std::string::npos);
+    if (content.size() > 8) {
+      EXPECT_EQ(loaded.status().message().find(content.substr(3, 8)), std::string::npos);
+    }
+  }
+  EXPECT_THAT(LoadSecretLine(layout_.keys() + "/absent"), HasReason(Reason::kConfigInvalid));
+}
+
 }  // namespace
 }  // namespace twi::deployment

@@ -1,12 +1,13 @@
 // End to end with real processes: split roles (Verifier and CA in separate processes, talking
 // mTLS), the internal API's client authorization, the gate on the insecure sample TEE, the
-// quickstart, and --help everywhere.
+// quickstart, key custody (no private key file in a deployment), and --help everywhere.
 #include <filesystem>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/core/files.h"
 #include "libs/core/json.h"
+#include "libs/crypto/keys.h"
 #include "testing/status_matchers.h"
 #include "tests/e2e/deployment_fixture.h"
 
@@ -26,15 +27,14 @@ TEST(SplitRolesTest, VerifierReachesRemoteCaOverMtlsForMechanismA) {
   EXPECT_TRUE(verifier.internal_url().empty()) << "a verifier-only process has no internal API";
 
   const auto a = Twi({"agent", "acquire", "--mechanism", "A", "--verifier", verifier.public_url(),
-                      "--server-ca", dir + "/pki/internal-ca.pem", "--sample-platform-key",
-                      dir + "/keys/sample-platform.key", "--image", kImageV1, "--svn", "2", "--out",
-                      tmp.File("A"), "--json"});
+                      "--server-ca", dir + "/pki/internal-ca.pem", "--deployment", dir, "--image",
+                      kImageV1, "--svn", "2", "--out", tmp.File("A"), "--json"});
   ASSERT_TRUE(a.ok()) << a.err << verifier.process->err() << ca.process->err();
   EXPECT_THAT(a.out, HasSubstr(kWorkloadId));
-  const auto b = Twi({"agent", "acquire", "--mechanism", "B", "--verifier", verifier.public_url(),
-                      "--ca", ca.public_url(), "--server-ca", dir + "/pki/internal-ca.pem",
-                      "--sample-platform-key", dir + "/keys/sample-platform.key", "--image",
-                      kImageV2, "--svn", "2", "--out", tmp.File("B")});
+  const auto b =
+      Twi({"agent", "acquire", "--mechanism", "B", "--verifier", verifier.public_url(), "--ca",
+           ca.public_url(), "--server-ca", dir + "/pki/internal-ca.pem", "--deployment", dir,
+           "--image", kImageV2, "--svn", "2", "--out", tmp.File("B")});
   EXPECT_TRUE(b.ok()) << b.err;
   // The CA-only process serves no verifier API.
   const auto challenge =
@@ -50,6 +50,12 @@ TEST(SplitRolesTest, InternalApiRequiresTheVerifierServiceCertificate) {
   ASSERT_NO_FATAL_FAILURE(InitDeployment(dir));
   RunningServer ca = StartServer(dir, "ca");
   const std::string url = ca.internal_url() + "/v1/internal/credentials";
+  // Identities of the internal PKI for curl, minted outside the deployment directory.
+  for (const char* service : {"server", "verifier"}) {
+    const auto minted = Twi({"server", "mint-tls", "--dir", dir, "--service", service, "--out",
+                             tmp.File("tls"), "--validity", "1h"});
+    ASSERT_TRUE(minted.ok()) << minted.err;
+  }
   auto post = [&](const std::string& name) {
     std::vector<std::string> args = {"curl",     "-sS",
                                      "-X",       "POST",
@@ -58,8 +64,8 @@ TEST(SplitRolesTest, InternalApiRequiresTheVerifierServiceCertificate) {
                                      "--cacert", dir + "/pki/internal-ca.pem",
                                      "-w",       "\n%{http_code}"};
     if (!name.empty()) {
-      args.insert(args.end(), {"--cert", dir + "/pki/" + name + ".pem", "--key",
-                               dir + "/keys/" + name + ".key"});
+      args.insert(args.end(), {"--cert", tmp.File("tls/" + name + ".pem"), "--key",
+                               tmp.File("tls/" + name + ".key")});
     }
     args.push_back(url);
     return testing::RunCommand(args);
@@ -67,13 +73,66 @@ TEST(SplitRolesTest, InternalApiRequiresTheVerifierServiceCertificate) {
   // No client certificate: the TLS handshake itself fails.
   EXPECT_FALSE(post("").ok());
   // A certificate of the internal PKI, but not the verifier's identity: 403.
-  const auto denied = post("server-tls");
+  const auto denied = post("server");
   EXPECT_THAT(denied.out, HasSubstr("PERMISSION_DENIED"));
   EXPECT_THAT(denied.out, HasSubstr("\n403"));
   // The verifier's certificate passes authorization and reaches request validation.
-  const auto allowed = post("verifier-client");
+  const auto allowed = post("verifier");
   EXPECT_THAT(allowed.out, HasSubstr("REQUEST_INVALID"));
   EXPECT_THAT(allowed.out, HasSubstr("\n400"));
+}
+
+// After init, serving and issuing, no file of the deployment holds a private key: role keys are
+// in the token (as its own encrypted objects), service TLS keys only in the server's memory.
+TEST(KeyCustodyTest, NoPrivateKeyFileInTheDeploymentAfterServing) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.File("d");
+  ASSERT_NO_FATAL_FAILURE(InitDeployment(dir));
+  {
+    RunningServer server = StartServer(dir);
+    const auto a = Twi({"agent", "acquire", "--mechanism", "A", "--deployment", dir, "--image",
+                        kImageV1, "--svn", "2", "--out", tmp.File("A")});
+    ASSERT_TRUE(a.ok()) << a.err << server.process->err();
+  }
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    ASSERT_OK_AND_ASSIGN(std::string content, ReadFile(entry.path().string()));
+    EXPECT_EQ(content.find("PRIVATE KEY"), std::string::npos) << entry.path();
+    EXPECT_FALSE(crypto::PrivateKey::FromPkcs8Der(AsBytes(content)).ok()) << entry.path();
+  }
+  EXPECT_GT(files, 10u);
+  // The workload's own key is in its output, outside the deployment.
+  ASSERT_OK_AND_ASSIGN(std::string svid_key, ReadFile(tmp.File("A/svid.key")));
+  EXPECT_NE(svid_key.find("PRIVATE KEY"), std::string::npos);
+}
+
+TEST(KeyCustodyTest, MintTlsWritesOnlyOutsideTheDeployment) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.File("d");
+  ASSERT_NO_FATAL_FAILURE(InitDeployment(dir));
+  for (const std::string& out : {dir + "/keys", dir, dir + "/../d/pki/x"}) {
+    const auto refused =
+        Twi({"server", "mint-tls", "--dir", dir, "--service", "verifier", "--out", out});
+    EXPECT_EQ(refused.exit_code, 1) << out;
+    EXPECT_THAT(refused.err, HasSubstr("INVALID_ARGUMENT")) << out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir + "/keys/verifier.key"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/pki/x"));
+  const auto minted = Twi({"server", "mint-tls", "--dir", dir, "--service", "owner/alice", "--out",
+                           tmp.File("owner"), "--json"});
+  ASSERT_TRUE(minted.ok()) << minted.err;
+  EXPECT_THAT(minted.out, HasSubstr("spiffe://" + std::string(kTrustDomain) + "/twi/owner/alice"));
+  const auto verified =
+      testing::RunCommand({"openssl", "verify", "-CAfile", dir + "/pki/internal-ca.pem",
+                           tmp.File("owner/owner-alice.pem")});
+  EXPECT_TRUE(verified.ok()) << verified.out << verified.err;
+  // Not the trust domain's PKI: workload credentials and service identities never mix.
+  const auto foreign =
+      testing::RunCommand({"openssl", "verify", "-CAfile", dir + "/pki/td-root.pem",
+                           tmp.File("owner/owner-alice.pem")});
+  EXPECT_FALSE(foreign.ok());
 }
 
 TEST(SampleTeeGateTest, DeploymentWithoutTheFlagRefusesSampleEvidence) {
@@ -82,12 +141,12 @@ TEST(SampleTeeGateTest, DeploymentWithoutTheFlagRefusesSampleEvidence) {
   const std::string insecure = tmp.File("insecure");
   ASSERT_NO_FATAL_FAILURE(InitDeployment(secure, /*allow_sample=*/false));
   ASSERT_NO_FATAL_FAILURE(InitDeployment(insecure, /*allow_sample=*/true));
-  EXPECT_FALSE(std::filesystem::exists(secure + "/keys/sample-platform.key"));
+  EXPECT_FALSE(std::filesystem::exists(secure + "/pki/sample-platform.pub.pem"));
   RunningServer server = StartServer(secure);
+  // Evidence signed with the insecure deployment's sample-platform key, sent to the secure one.
   const auto r = Twi({"agent", "acquire", "--mechanism", "A", "--verifier", server.public_url(),
-                      "--server-ca", secure + "/pki/internal-ca.pem", "--sample-platform-key",
-                      insecure + "/keys/sample-platform.key", "--image", kImageV1, "--svn", "2",
-                      "--out", tmp.File("out")});
+                      "--server-ca", secure + "/pki/internal-ca.pem", "--deployment", insecure,
+                      "--image", kImageV1, "--svn", "2", "--out", tmp.File("out")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("TEE_NOT_ALLOWED"));
   EXPECT_FALSE(std::filesystem::exists(tmp.File("out")));

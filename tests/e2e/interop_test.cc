@@ -52,10 +52,14 @@ TEST_F(InteropTest, OpensslVerifiesTheChainAgainstTheBundle) {
 }
 
 TEST_F(InteropTest, SvidAuthenticatesCurlToOpensslServerTrustingOnlyTheBundle) {
+  const std::string tls = out("tls");
+  const auto minted = Twi({"server", "mint-tls", "--dir", dir(), "--service", "server", "--out",
+                           tls, "--validity", "1h", "--listener"});
+  ASSERT_TRUE(minted.ok()) << minted.err;
   auto server = testing::BackgroundProcess::Start(
-      {"openssl", "s_server", "-accept", "127.0.0.1:0", "-tls1_3", "-cert",
-       dir() + "/pki/server-tls.pem", "-key", dir() + "/keys/server-tls.key", "-CAfile",
-       creds_ + "/bundle.pem", "-Verify", "2", "-verify_return_error", "-www"});
+      {"openssl", "s_server", "-accept", "127.0.0.1:0", "-tls1_3", "-cert", tls + "/server.pem",
+       "-key", tls + "/server.key", "-CAfile", creds_ + "/bundle.pem", "-Verify", "2",
+       "-verify_return_error", "-www"});
   std::string port;
   for (int i = 0; i < 5 && port.empty(); ++i) {
     const std::optional<std::string> line = server->ReadLine(absl::Seconds(10));

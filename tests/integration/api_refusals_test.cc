@@ -10,6 +10,7 @@
 #include "libs/core/files.h"
 #include "libs/crypto/keys.h"
 #include "libs/deployment/init.h"
+#include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/ear/ear.h"
 #include "libs/evidence/backends/sample/sample_attester.h"
@@ -74,10 +75,12 @@ class ApiRefusalsTest : public ::testing::Test {
     return std::make_unique<net::HttpsClient>(endpoint->host, endpoint->port, std::move(tls));
   }
 
+  // `platform_key`: a software key in place of the deployment's sample-platform key.
   std::unique_ptr<evidence::Attester> Attester(Bytes image, bool debug = false,
                                                const std::string& platform_key = "") {
-    auto signer = crypto::LoadSoftwareSigner(
-        platform_key.empty() ? layout_->key(deployment::kSamplePlatform) : platform_key);
+    auto signer = platform_key.empty()
+                      ? deployment::OpenDeploymentRoleSigner(*layout_, deployment::kSamplePlatform)
+                      : crypto::LoadSoftwareSigner(platform_key);
     EXPECT_OK(signer);
     auto agent = agent::MeasureSelf();
     EXPECT_OK(agent);

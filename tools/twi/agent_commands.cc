@@ -8,6 +8,7 @@
 #include "libs/agent/measurement.h"
 #include "libs/core/files.h"
 #include "libs/core/status.h"
+#include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "tools/twi/cli.h"
 
@@ -21,7 +22,6 @@ struct AcquireFlags {
   std::string ca_url;
   std::string server_ca;
   std::string tee = "sample";
-  std::string sample_platform_key;
   std::string image;
   uint32_t svn = 1;
   bool debug = false;
@@ -49,10 +49,18 @@ absl::Status ApplyDeployment(AcquireFlags& f) {
     TWI_ASSIGN_OR_RETURN(f.ca_url, UrlFromRunFile(layout, "ca"));
   }
   if (f.server_ca.empty()) f.server_ca = layout.cert(deployment::kInternalCa);
-  if (f.sample_platform_key.empty()) {
-    f.sample_platform_key = layout.key(deployment::kSamplePlatform);
-  }
   return absl::OkStatus();
+}
+
+// INSECURE: the sample TEE's "hardware" key is the deployment's sample-platform key, used
+// through its Key Store.
+absl::StatusOr<std::unique_ptr<crypto::Signer>> SamplePlatformKey(const AcquireFlags& f) {
+  if (f.deployment.empty()) {
+    return Error(Reason::kInvalidArgument,
+                 "the sample TEE signs with a deployment's sample-platform key: give --deployment");
+  }
+  return deployment::OpenDeploymentRoleSigner(deployment::Layout(f.deployment),
+                                              deployment::kSamplePlatform);
 }
 
 absl::StatusOr<crypto::KeyType> KeyTypeFromName(std::string_view name) {
@@ -69,19 +77,19 @@ absl::StatusOr<Output> RunAcquire(AcquireFlags f) {
         Reason::kTeeNotAllowed,
         absl::StrFormat("no attester for TEE \"%s\" in this build (available: sample)", f.tee));
   }
-  if (f.verifier_url.empty() || f.server_ca.empty() || f.sample_platform_key.empty() ||
-      f.image.empty() || (f.mechanism == "B" && f.ca_url.empty())) {
+  if (f.verifier_url.empty() || f.server_ca.empty() || f.image.empty() ||
+      (f.mechanism == "B" && f.ca_url.empty())) {
     return Error(Reason::kInvalidArgument,
-                 "need --verifier, --server-ca, --sample-platform-key, --image (and --ca for "
-                 "mechanism B), or --deployment DIR");
+                 "need --verifier, --server-ca, --image (and --ca for mechanism B), or "
+                 "--deployment DIR");
   }
   agent::SampleTeeOptions tee;
-  tee.platform_key_path = f.sample_platform_key;
+  TWI_ASSIGN_OR_RETURN(tee.platform_key, SamplePlatformKey(f));
   TWI_ASSIGN_OR_RETURN(tee.image_digest, agent::DigestFromSpec(f.image));
   tee.svn = f.svn;
   tee.debug = f.debug;
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<evidence::Attester> attester,
-                       agent::NewSampleTeeAttester(tee));
+                       agent::NewSampleTeeAttester(std::move(tee)));
 
   agent::HttpsEndpoints endpoints;
   endpoints.verifier_url = f.verifier_url;
@@ -134,14 +142,12 @@ void AddAgentCommands(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"A", "B"}));
   acquire->add_option("--out", f->out, "Directory for the credential files")->required();
   acquire->add_option("--deployment", f->deployment,
-                      "Local deployment directory: take endpoints, server CA and the sample "
-                      "platform key from it (development)");
+                      "Local deployment directory: endpoints and server CA unless given, and the "
+                      "sample TEE's platform key from its Key Store (development)");
   acquire->add_option("--verifier", f->verifier_url, "Verifier URL (https://host:port)");
   acquire->add_option("--ca", f->ca_url, "Credential Authority URL (mechanism B)");
   acquire->add_option("--server-ca", f->server_ca, "PEM trust anchors of the servers' TLS");
   acquire->add_option("--tee", f->tee, "TEE kind to attest with")->capture_default_str();
-  acquire->add_option("--sample-platform-key", f->sample_platform_key,
-                      "INSECURE sample TEE: the deployment's sample-platform key");
   acquire->add_option("--image", f->image,
                       "Workload image: sha256:<hex> or a file to hash (sample TEE)");
   acquire->add_option("--svn", f->svn, "Sample TEE: reported security version")

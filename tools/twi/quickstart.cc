@@ -20,6 +20,7 @@
 #include "libs/crypto/keys.h"
 #include "libs/deployment/config.h"
 #include "libs/deployment/init.h"
+#include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/deployment/secrets.h"
 #include "libs/ear/ear.h"
@@ -75,6 +76,12 @@ absl::Status PrepareDeployment(const deployment::Layout& layout, std::string* no
       return Error(Reason::kConfigInvalid,
                    absl::StrFormat("%s holds a deployment that is not a quickstart one; use "
                                    "another --dir",
+                                   layout.dir()));
+    }
+    if (!std::filesystem::exists(layout.key_store())) {
+      return Error(Reason::kConfigInvalid,
+                   absl::StrFormat("%s holds a quickstart deployment made before role keys moved "
+                                   "into the Key Store; delete the directory and run again",
                                    layout.dir()));
     }
     *notes +=
@@ -141,11 +148,12 @@ absl::StatusOr<std::unique_ptr<evidence::Attester>> Attester(const deployment::L
                                                              std::string_view release,
                                                              bool debug = false) {
   agent::SampleTeeOptions tee;
-  tee.platform_key_path = layout.key(deployment::kSamplePlatform);
+  TWI_ASSIGN_OR_RETURN(tee.platform_key,
+                       deployment::OpenDeploymentRoleSigner(layout, deployment::kSamplePlatform));
   tee.image_digest = ImageDigest(release);
   tee.svn = 1;
   tee.debug = debug;
-  return agent::NewSampleTeeAttester(tee);
+  return agent::NewSampleTeeAttester(std::move(tee));
 }
 
 // Evidence the owner never endorsed must be refused; returns the refusal's reason name.
@@ -211,7 +219,7 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
               {"seconds", seconds}};
   out.text =
       "twi quickstart\n"
-      "  !! INSECURE sample TEE: evidence is signed with a key file, not by hardware.\n"
+      "  !! INSECURE sample TEE: evidence is signed with a software key, not by hardware.\n"
       "  !! allow_insecure_sample_tee is set in this development deployment only.\n" +
       notes;
   for (const Checked& r : results) {

@@ -1,6 +1,7 @@
 // `twi server init` and `twi server`.
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -10,7 +11,9 @@
 #include "libs/core/files.h"
 #include "libs/core/status.h"
 #include "libs/deployment/init.h"
+#include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
+#include "libs/deployment/service_tls.h"
 #include "services/server.h"
 #include "tools/twi/cli.h"
 
@@ -51,6 +54,58 @@ absl::StatusOr<Output> RunInit(const InitFlags& flags) {
         "for development only.\n";
   }
   return out;
+}
+
+struct MintFlags {
+  std::string dir;
+  std::string service;
+  std::string out;
+  std::string validity = "24h";
+  bool listener = false;
+};
+
+// A service identity of the internal PKI for a process that cannot make its own: a Verifier or
+// Owner on another machine, or curl. The key is written outside the deployment directory, which
+// holds no private key.
+absl::StatusOr<Output> RunMint(const MintFlags& flags) {
+  const deployment::Layout layout(flags.dir);
+  const std::filesystem::path out = std::filesystem::weakly_canonical(flags.out);
+  const std::filesystem::path dir = std::filesystem::weakly_canonical(flags.dir);
+  if (std::mismatch(dir.begin(), dir.end(), out.begin(), out.end()).first == dir.end()) {
+    return Error(Reason::kInvalidArgument,
+                 "--out must be outside the deployment directory, which holds no private key");
+  }
+  absl::Duration validity;
+  if (!absl::ParseDuration(flags.validity, &validity) || validity <= absl::ZeroDuration() ||
+      validity > deployment::kServiceCertValidity) {
+    return Error(Reason::kInvalidArgument,
+                 "--validity must be a positive duration of at most 720h");
+  }
+  TWI_ASSIGN_OR_RETURN(const deployment::DeploymentConfig config,
+                       deployment::ReadConfigFile(layout));
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<keystore::Pkcs11KeyStore> store,
+                       deployment::OpenKeyStore(layout, config.key_store));
+  deployment::ServiceTlsRequest request;
+  request.service = flags.service;
+  request.now = absl::Now();
+  request.validity = validity;
+  request.server = flags.listener;
+  TWI_ASSIGN_OR_RETURN(
+      deployment::ServiceTlsIdentity identity,
+      deployment::IssueDeploymentServiceTls(std::move(request), layout, config, *store));
+  std::string base = flags.service;
+  std::replace(base.begin(), base.end(), '/', '-');
+  base = flags.out + "/" + base;
+  TWI_RETURN_IF_ERROR(MakeDirs(flags.out, 0700));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(base + ".pem", identity.chain_pem, 0644));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(base + ".key", identity.key_pem.as_string(), 0600));
+  const std::string id = absl::StrFormat("spiffe://%s/twi/%s", config.trust_domain, flags.service);
+  Output result;
+  result.json = {{"id", id}, {"certificate", base + ".pem"}, {"key", base + ".key"}};
+  result.text =
+      absl::StrFormat("Issued %s (valid %s)\n  certificate  %s.pem\n  key          %s.key\n", id,
+                      absl::FormatDuration(validity), base, base);
+  return result;
 }
 
 struct RunFlags {
@@ -131,8 +186,23 @@ void AddServerCommands(CLI::App& app, Context& context) {
                  "Accept the INSECURE sample TEE (development profile only)");
   Register(init, context, [init_flags] { return RunInit(*init_flags); });
 
-  server->callback([&context, server, init, run_flags] {
-    if (init->parsed()) return;
+  CLI::App* mint = server->add_subcommand(
+      "mint-tls", "Issue a service TLS identity of the internal PKI (key written to --out)");
+  auto mint_flags = std::make_shared<MintFlags>();
+  mint->add_option("--dir", mint_flags->dir, "Deployment directory")->required();
+  mint->add_option("--service", mint_flags->service,
+                   "Service name: the identity is spiffe://<td>/twi/<service>")
+      ->required();
+  mint->add_option("--out", mint_flags->out, "Directory for <service>.pem and <service>.key")
+      ->required();
+  mint->add_option("--validity", mint_flags->validity, "Lifetime, at most 720h")
+      ->capture_default_str();
+  mint->add_flag("--listener", mint_flags->listener,
+                 "Also name localhost, 127.0.0.1 and ::1, for a loopback TLS server");
+  Register(mint, context, [mint_flags] { return RunMint(*mint_flags); });
+
+  server->callback([&context, server, init, mint, run_flags] {
+    if (init->parsed() || mint->parsed()) return;
     if (run_flags->dir.empty()) throw CLI::RequiredError("--dir");
     context.action = [&context, run_flags] { return RunServer(*run_flags, context.json); };
   });

@@ -1,27 +1,20 @@
 #include "libs/keystore/testing/softhsm_token.h"
 
-#include <cstdlib>
-
 #include "libs/core/files.h"
 #include "libs/core/status.h"
+#include "libs/keystore/backends/pkcs11/softhsm.h"
 
 namespace twi::keystore::testing {
 
-std::string SoftHsmModulePath() {
-  const char* path = std::getenv("TWI_SOFTHSM_MODULE");
-  return path != nullptr ? path : "/usr/lib/softhsm/libsofthsm2.so";
-}
+std::string SoftHsmModulePath() { return DefaultSoftHsmModule(); }
 
 absl::StatusOr<std::unique_ptr<SoftHsmToken>> SoftHsmToken::Create() {
   std::unique_ptr<SoftHsmToken> token(new SoftHsmToken());
   token->token_dir_ = token->dir_.File("tokens");
   TWI_RETURN_IF_ERROR(MakeDirs(token->token_dir_, 0700));
   const std::string conf = token->dir_.File("softhsm2.conf");
-  TWI_RETURN_IF_ERROR(WriteFileAtomic(conf,
-                                      "directories.tokendir = " + token->token_dir_ +
-                                          "\nobjectstore.backend = file\nlog.level = ERROR\n",
-                                      0600));
-  setenv("SOFTHSM2_CONF", conf.c_str(), 1);
+  TWI_RETURN_IF_ERROR(WriteSoftHsmConfig(conf, token->token_dir_));
+  UseSoftHsmConfig(conf);
   TWI_RETURN_IF_ERROR(InitPkcs11Token(SoftHsmModulePath(), kLabel, SecretBytes(AsBytes(kSoPin)),
                                       SecretBytes(AsBytes(kUserPin))));
   return token;
