@@ -32,7 +32,7 @@ absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path) {
 absl::StatusOr<net::TlsServerConfig> ServerTls(const ServiceTlsSource& source) {
   net::TlsServerConfig tls;
   TWI_ASSIGN_OR_RETURN(deployment::ServiceTlsIdentity identity,
-                       Issue(source, "server", true, &tls.client_ca_pem));
+                       Issue(source, deployment::kServerService, true, &tls.client_ca_pem));
   tls.certificate_chain_pem = std::move(identity.chain_pem);
   tls.private_key_pem = std::move(identity.key_pem);
   return tls;

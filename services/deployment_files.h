@@ -29,7 +29,8 @@ struct ServiceTlsSource {
 
 // The listeners' identity (spiffe://<td>/twi/server), trusting the internal CA for clients.
 absl::StatusOr<net::TlsServerConfig> ServerTls(const ServiceTlsSource& source);
-// A client identity for service-to-service calls (e.g. "verifier"), trusting the internal CA.
+// A client identity for service-to-service calls (e.g. deployment::kVerifierService), trusting
+// the internal CA.
 absl::StatusOr<net::TlsClientConfig> ClientTls(const ServiceTlsSource& source,
                                                std::string_view service);
 

@@ -57,7 +57,17 @@ absl::StatusOr<deployment::DeploymentConfig> LoadConfig(const deployment::Layout
   return config;
 }
 
-absl::StatusOr<net::ServerOptions> ListenerOptions(const ServiceTlsSource& tls_source,
+// Both listeners present the one identity made at start.
+net::TlsServerConfig CopyOf(const net::TlsServerConfig& tls) {
+  net::TlsServerConfig copy;
+  copy.certificate_chain_pem = tls.certificate_chain_pem;
+  copy.private_key_pem = SecretBytes(tls.private_key_pem.view());
+  copy.client_ca_pem = tls.client_ca_pem;
+  copy.client_auth = tls.client_auth;
+  return copy;
+}
+
+absl::StatusOr<net::ServerOptions> ListenerOptions(const net::TlsServerConfig& tls,
                                                    const deployment::DeploymentConfig& config,
                                                    std::string_view address,
                                                    net::ClientAuth client_auth) {
@@ -65,7 +75,7 @@ absl::StatusOr<net::ServerOptions> ListenerOptions(const ServiceTlsSource& tls_s
   net::ServerOptions options;
   options.address = host_port.host;
   options.port = host_port.port;
-  TWI_ASSIGN_OR_RETURN(options.tls, ServerTls(tls_source));
+  options.tls = CopyOf(tls);
   options.tls.client_auth = client_auth;
   options.threads = config.server_threads;
   return options;
@@ -192,7 +202,8 @@ absl::Status TwiServer::State::StartVerifier() {
   issuer::CredentialIssuer* issuer = ca.get();
   if (issuer == nullptr && !config.ca_url.empty()) {
     TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(config.ca_url));
-    TWI_ASSIGN_OR_RETURN(net::TlsClientConfig tls, ClientTls(TlsSource(), "verifier"));
+    TWI_ASSIGN_OR_RETURN(net::TlsClientConfig tls,
+                         ClientTls(TlsSource(), deployment::kVerifierService));
     remote_ca = std::make_unique<issuer::HttpsCredentialIssuer>(std::move(endpoint), std::move(tls),
                                                                 issuer::kInternalCredentialsPath);
     issuer = remote_ca.get();
@@ -223,23 +234,24 @@ absl::Status TwiServer::State::StartListeners() {
     return net::HttpResponse::Json(200, health_body);
   };
 
+  TWI_ASSIGN_OR_RETURN(const net::TlsServerConfig tls, ServerTls(TlsSource()));
   auto public_router = std::make_shared<net::Router>();
   public_router->Handle("GET", "/healthz", health);
   if (verifier) AddVerifierRoutes(*public_router, *verifier);
   if (ca) AddCaPublicRoutes(*public_router, *ca);
-  TWI_ASSIGN_OR_RETURN(
-      net::ServerOptions public_options,
-      ListenerOptions(TlsSource(), config, config.public_address, net::ClientAuth::kNone));
+  TWI_ASSIGN_OR_RETURN(net::ServerOptions public_options,
+                       ListenerOptions(tls, config, config.public_address, net::ClientAuth::kNone));
   TWI_ASSIGN_OR_RETURN(public_listener,
                        net::HttpsServer::Start(std::move(public_options), public_router));
 
   if (ca) {
     auto internal_router = std::make_shared<net::Router>();
     internal_router->Handle("GET", "/healthz", health);
-    AddCaInternalRoutes(*internal_router, *ca, {ServiceId(config.trust_domain, "verifier")});
+    AddCaInternalRoutes(*internal_router, *ca,
+                        {ServiceId(config.trust_domain, deployment::kVerifierService)});
     TWI_ASSIGN_OR_RETURN(
         net::ServerOptions internal_options,
-        ListenerOptions(TlsSource(), config, config.internal_address, net::ClientAuth::kRequired));
+        ListenerOptions(tls, config, config.internal_address, net::ClientAuth::kRequired));
     TWI_ASSIGN_OR_RETURN(internal_listener,
                          net::HttpsServer::Start(std::move(internal_options), internal_router));
   }

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/deployment/layout.h"
+#include "libs/keystore/backends/pkcs11/softhsm.h"
 
 namespace twi::deployment {
 
@@ -21,9 +22,9 @@ enum class Profile { kDevelopment, kProduction };
 // Where the deployment's long-lived keys live: one token of a PKCS#11 module (libs/keystore).
 // Relative paths are relative to the deployment directory.
 struct KeyStoreConfig {
-  std::string pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so";  // the Cryptoki library
-  std::string token = "twi";                                      // token label, 1 to 32 characters
-  std::string pin_file = "keys/key-store.pin";  // the user PIN, one line, mode 0600
+  std::string pkcs11_module = keystore::kDebianSoftHsmModule;  // the Cryptoki library
+  std::string token = "twi";                                   // token label, 1 to 32 characters
+  std::string pin_file = "keys/key-store.pin";                 // the user PIN, one line, mode 0600
   // SoftHSM2 only: its configuration, which names the token directory. Empty for other modules.
   std::string softhsm2_conf;
 };

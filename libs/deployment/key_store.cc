@@ -69,12 +69,6 @@ absl::StatusOr<std::unique_ptr<keystore::Pkcs11KeyStore>> OpenKeyStore(
   return store;
 }
 
-absl::StatusOr<std::unique_ptr<keystore::Pkcs11KeyStore>> OpenDeploymentKeyStore(
-    const Layout& layout) {
-  TWI_ASSIGN_OR_RETURN(const DeploymentConfig config, ReadConfigFile(layout));
-  return OpenKeyStore(layout, config.key_store);
-}
-
 absl::StatusOr<std::unique_ptr<crypto::Signer>> OpenDeploymentRoleSigner(const Layout& layout,
                                                                          std::string_view name) {
   TWI_ASSIGN_OR_RETURN(const DeploymentConfig config, ReadConfigFile(layout));

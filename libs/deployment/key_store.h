@@ -34,11 +34,6 @@ absl::Status CreateSoftHsmKeyStore(const Layout& layout, const KeyStoreConfig& c
 absl::StatusOr<std::unique_ptr<keystore::Pkcs11KeyStore>> OpenKeyStore(
     const Layout& layout, const KeyStoreConfig& config);
 
-// The same, reading the key_store section of the deployment's config.yaml: for tools and agents
-// on the deployment's machine.
-absl::StatusOr<std::unique_ptr<keystore::Pkcs11KeyStore>> OpenDeploymentKeyStore(
-    const Layout& layout);
-
 // A Signer over role key `name` of the deployment at `layout` (config.yaml's key_store): for
 // tools and agents on the deployment's machine. The Signer keeps the token open.
 absl::StatusOr<std::unique_ptr<crypto::Signer>> OpenDeploymentRoleSigner(const Layout& layout,

@@ -24,10 +24,11 @@ inline constexpr char kWitSigning[] = "wit-signing";          // signs WITs
 inline constexpr char kVerifierEar[] = "verifier-ear";        // signs EARs
 inline constexpr char kSamplePlatform[] = "sample-platform";  // INSECURE sample TEE "hardware"
 inline constexpr char kInternalCa[] = "internal-ca";          // service-to-service PKI
-// Not in the Key Store: service TLS keys live only in the memory of the process they serve,
-// which has the internal CA certify them when it starts (service_tls.h).
-inline constexpr char kServerTls[] = "server-tls";            // listeners' certificate
-inline constexpr char kVerifierClient[] = "verifier-client";  // verifier -> CA mTLS
+// Service identities of the internal PKI (spiffe://<td>/twi/<service>). Their TLS keys are not
+// in the Key Store: they live only in the memory of the process they serve, which has the
+// internal CA certify them when it starts (service_tls.h).
+inline constexpr char kServerService[] = "server";      // the listeners
+inline constexpr char kVerifierService[] = "verifier";  // verifier -> CA mTLS
 // Symmetric: keys/<name>.secret.
 inline constexpr char kVerifierChallenge[] = "verifier-challenge";  // MACs the nonces
 

@@ -6,8 +6,6 @@
 
 namespace twi::keystore::testing {
 
-std::string SoftHsmModulePath() { return DefaultSoftHsmModule(); }
-
 absl::StatusOr<std::unique_ptr<SoftHsmToken>> SoftHsmToken::Create() {
   std::unique_ptr<SoftHsmToken> token(new SoftHsmToken());
   token->token_dir_ = token->dir_.File("tokens");
@@ -15,14 +13,14 @@ absl::StatusOr<std::unique_ptr<SoftHsmToken>> SoftHsmToken::Create() {
   const std::string conf = token->dir_.File("softhsm2.conf");
   TWI_RETURN_IF_ERROR(WriteSoftHsmConfig(conf, token->token_dir_));
   UseSoftHsmConfig(conf);
-  TWI_RETURN_IF_ERROR(InitPkcs11Token(SoftHsmModulePath(), kLabel, SecretBytes(AsBytes(kSoPin)),
+  TWI_RETURN_IF_ERROR(InitPkcs11Token(DefaultSoftHsmModule(), kLabel, SecretBytes(AsBytes(kSoPin)),
                                       SecretBytes(AsBytes(kUserPin))));
   return token;
 }
 
 Pkcs11Options SoftHsmToken::Options() const {
   Pkcs11Options options;
-  options.module_path = SoftHsmModulePath();
+  options.module_path = DefaultSoftHsmModule();
   options.token_label = kLabel;
   options.pin = SecretBytes(AsBytes(kUserPin));
   return options;

@@ -14,9 +14,6 @@
 
 namespace twi::keystore::testing {
 
-// The Debian package's module, unless TWI_SOFTHSM_MODULE names another.
-std::string SoftHsmModulePath();
-
 class SoftHsmToken {
  public:
   static constexpr char kLabel[] = "twi-test";

@@ -5,6 +5,7 @@
 #include "libs/core/status.h"
 #include "libs/crypto/random.h"
 #include "libs/keystore/backends/pkcs11/pkcs11_module.h"
+#include "libs/keystore/backends/pkcs11/softhsm.h"
 #include "libs/keystore/testing/key_store_conformance.h"
 #include "libs/keystore/testing/softhsm_token.h"
 #include "testing/status_matchers.h"
@@ -81,7 +82,7 @@ TEST_F(Pkcs11KeyStoreTest, RecoversWhenTheTokenDropsEverySessionAndTheLogin) {
   ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
   ExpectSignsVerifiably(*signer);
   // What a token restart looks like to the application: every session closed, logged out.
-  ASSERT_OK_AND_ASSIGN(auto module, Pkcs11Module::Load(testing::SoftHsmModulePath()));
+  ASSERT_OK_AND_ASSIGN(auto module, Pkcs11Module::Load(DefaultSoftHsmModule()));
   CK_SLOT_ID slots[8];
   CK_ULONG count = 8;
   ASSERT_EQ(module->fn()->C_GetSlotList(CK_TRUE, slots, &count), CKR_OK);
@@ -111,7 +112,7 @@ INSTANTIATE_TEST_SUITE_P(Pkcs11, KeyStoreConformanceTest,
                               }})));
 
 TEST(Pkcs11TokenInitTest, RefusesEmptyLabelsAndPins) {
-  const std::string module = testing::SoftHsmModulePath();
+  const std::string module = DefaultSoftHsmModule();
   const SecretBytes pin(AsBytes("1234"));
   EXPECT_THAT(InitPkcs11Token(module, "", pin, pin), HasReason(Reason::kInvalidArgument));
   EXPECT_THAT(InitPkcs11Token(module, std::string(33, 'x'), pin, pin),

@@ -10,7 +10,7 @@ namespace twi::keystore {
 
 std::string DefaultSoftHsmModule() {
   const char* path = std::getenv("TWI_SOFTHSM_MODULE");
-  return path != nullptr && *path != '\0' ? path : "/usr/lib/softhsm/libsofthsm2.so";
+  return path != nullptr && *path != '\0' ? path : kDebianSoftHsmModule;
 }
 
 absl::Status WriteSoftHsmConfig(const std::string& conf_path, const std::string& token_dir) {

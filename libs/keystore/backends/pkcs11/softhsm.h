@@ -11,7 +11,10 @@
 
 namespace twi::keystore {
 
-// The Debian package's module, unless the TWI_SOFTHSM_MODULE environment variable names another.
+// Where Debian's softhsm2 package installs the module.
+inline constexpr char kDebianSoftHsmModule[] = "/usr/lib/softhsm/libsofthsm2.so";
+
+// kDebianSoftHsmModule, unless the TWI_SOFTHSM_MODULE environment variable names another.
 std::string DefaultSoftHsmModule();
 
 // Writes a SoftHSM2 configuration (mode 0600) that keeps tokens as files in `token_dir`, which
