@@ -116,5 +116,59 @@ TEST_P(KeyStoreConformanceTest, ConcurrentSigningWithOneSigner) {
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
 }
 
+// A credential key leaves the store wrapped for one recipient: that recipient unwraps the key
+// that signs for the store's public key; another recipient, or a changed blob, does not.
+TEST_P(KeyStoreConformanceTest, CredentialKeysLeaveOnlyWrappedForTheirRecipient) {
+  for (const crypto::KeyType type : {crypto::KeyType::kEcP256, crypto::KeyType::kEcP384}) {
+    SCOPED_TRACE(crypto::KeyTypeName(type));
+    const std::string label = std::string("credential-") + std::string(crypto::KeyTypeName(type));
+    ASSERT_OK_AND_ASSIGN(const std::string uri, store_->GenerateCredentialKey(label, type));
+    ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
+    ExpectSignsVerifiably(*signer);
+    // The recipient's curve need not be the credential key's.
+    for (const crypto::KeyType recipient_type :
+         {crypto::KeyType::kEcP256, crypto::KeyType::kEcP384}) {
+      ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey recipient,
+                           crypto::PrivateKey::Generate(recipient_type));
+      ASSERT_OK_AND_ASSIGN(const WrappedKey wrapped,
+                           store_->WrapKeyFor(uri, recipient.public_key()));
+      EXPECT_EQ(wrapped.ephemeral.type(), recipient_type);
+      ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey released, UnwrapKey(wrapped, recipient));
+      EXPECT_TRUE(released.public_key().Equals(signer->public_key()));
+
+      // A second release uses a new ephemeral key.
+      ASSERT_OK_AND_ASSIGN(const WrappedKey again, store_->WrapKeyFor(uri, recipient.public_key()));
+      EXPECT_FALSE(again.ephemeral.Equals(wrapped.ephemeral));
+
+      ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey other,
+                           crypto::PrivateKey::Generate(recipient_type));
+      EXPECT_THAT(UnwrapKey(wrapped, other), HasReason(Reason::kDecryptionFailed));
+      WrappedKey changed{.ephemeral = wrapped.ephemeral, .wrapped = wrapped.wrapped};
+      changed.wrapped[changed.wrapped.size() / 2] ^= 1;
+      EXPECT_THAT(UnwrapKey(changed, recipient), HasReason(Reason::kDecryptionFailed));
+    }
+  }
+}
+
+TEST_P(KeyStoreConformanceTest, SigningKeysAndOtherRecipientsAreNotWrapped) {
+  ASSERT_OK_AND_ASSIGN(const std::string signing,
+                       store_->GenerateSigningKey("ca-issuing", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey recipient,
+                       crypto::PrivateKey::Generate(crypto::KeyType::kEcP256));
+  EXPECT_THAT(store_->WrapKeyFor(signing, recipient.public_key()),
+              HasReason(Reason::kInvalidArgument));
+
+  ASSERT_OK_AND_ASSIGN(const std::string credential,
+                       store_->GenerateCredentialKey("credential", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey ed25519,
+                       crypto::PrivateKey::Generate(crypto::KeyType::kEd25519));
+  EXPECT_THAT(store_->WrapKeyFor(credential, ed25519.public_key()),
+              HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(store_->WrapKeyFor("pkcs11:object=missing", recipient.public_key()),
+              HasReason(Reason::kKeyStoreKeyNotFound));
+  EXPECT_THAT(store_->GenerateCredentialKey("credential", crypto::KeyType::kEcP256),
+              HasReason(Reason::kInvalidArgument));
+}
+
 }  // namespace
 }  // namespace twi::keystore::testing

@@ -18,10 +18,16 @@ namespace {
 
 constexpr std::string_view kComponent = "keystore";
 constexpr size_t kTokenLabelSize = 32;  // CK_TOKEN_INFO.label, blank-padded
+// Room for the wrap of any EC private key as PKCS#8 (a P-384 key wraps to about 200 bytes).
+constexpr size_t kMaxWrappedSize = 4096;
 
 // DER OBJECT IDENTIFIERs of the curves, as CKA_EC_PARAMS holds them (RFC 5480 namedCurve).
 constexpr uint8_t kP256Params[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
 constexpr uint8_t kP384Params[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+
+ByteView CurveParams(crypto::KeyType type) {
+  return type == crypto::KeyType::kEcP256 ? ByteView(kP256Params) : ByteView(kP384Params);
+}
 
 std::string PaddedLabel(std::string_view label) {
   std::string padded(label.substr(0, kTokenLabelSize));
@@ -285,6 +291,16 @@ Pkcs11KeyStore::~Pkcs11KeyStore() = default;
 
 absl::StatusOr<std::string> Pkcs11KeyStore::GenerateSigningKey(std::string_view label,
                                                                crypto::KeyType type) {
+  return GenerateKeyPair(label, type, /*credential=*/false);
+}
+
+absl::StatusOr<std::string> Pkcs11KeyStore::GenerateCredentialKey(std::string_view label,
+                                                                  crypto::KeyType type) {
+  return GenerateKeyPair(label, type, /*credential=*/true);
+}
+
+absl::StatusOr<std::string> Pkcs11KeyStore::GenerateKeyPair(std::string_view label,
+                                                            crypto::KeyType type, bool credential) {
   if (type != crypto::KeyType::kEcP256 && type != crypto::KeyType::kEcP384) {
     return Error(Reason::kInvalidArgument, "the Key Store generates EC P-256 and P-384 keys");
   }
@@ -296,11 +312,11 @@ absl::StatusOr<std::string> Pkcs11KeyStore::GenerateSigningKey(std::string_view 
   } else if (GetReason(existing.status()) != Reason::kKeyStoreKeyNotFound) {
     return existing.status();
   }
-  const ByteView params =
-      type == crypto::KeyType::kEcP256 ? ByteView(kP256Params) : ByteView(kP384Params);
+  const ByteView params = CurveParams(type);
   const Bytes id = crypto::RandomBytes(16);
   CK_BBOOL yes = CK_TRUE;
   CK_BBOOL no = CK_FALSE;
+  CK_BBOOL extractable = credential ? CK_TRUE : CK_FALSE;
   CK_ATTRIBUTE public_template[] = {
       Attribute(CKA_TOKEN, &yes, sizeof(yes)),
       Attribute(CKA_PRIVATE, &no, sizeof(no)),
@@ -309,13 +325,20 @@ absl::StatusOr<std::string> Pkcs11KeyStore::GenerateSigningKey(std::string_view 
       Attribute(CKA_LABEL, label.data(), label.size()),
       Attribute(CKA_ID, id.data(), id.size()),
   };
-  // Sensitive and never extractable: the private key can sign and nothing else.
+  // Always sensitive: the token never returns the value in clear. Signing keys are never
+  // extractable; a credential key is, but only through C_WrapKey, which needs a wrapping key
+  // (WrapKeyFor derives a fresh one for each attested recipient).
   CK_ATTRIBUTE private_template[] = {
-      Attribute(CKA_TOKEN, &yes, sizeof(yes)),          Attribute(CKA_PRIVATE, &yes, sizeof(yes)),
-      Attribute(CKA_SENSITIVE, &yes, sizeof(yes)),      Attribute(CKA_EXTRACTABLE, &no, sizeof(no)),
-      Attribute(CKA_SIGN, &yes, sizeof(yes)),           Attribute(CKA_DECRYPT, &no, sizeof(no)),
-      Attribute(CKA_UNWRAP, &no, sizeof(no)),           Attribute(CKA_DERIVE, &no, sizeof(no)),
-      Attribute(CKA_LABEL, label.data(), label.size()), Attribute(CKA_ID, id.data(), id.size()),
+      Attribute(CKA_TOKEN, &yes, sizeof(yes)),
+      Attribute(CKA_PRIVATE, &yes, sizeof(yes)),
+      Attribute(CKA_SENSITIVE, &yes, sizeof(yes)),
+      Attribute(CKA_EXTRACTABLE, &extractable, sizeof(extractable)),
+      Attribute(CKA_SIGN, &yes, sizeof(yes)),
+      Attribute(CKA_DECRYPT, &no, sizeof(no)),
+      Attribute(CKA_UNWRAP, &no, sizeof(no)),
+      Attribute(CKA_DERIVE, &no, sizeof(no)),
+      Attribute(CKA_LABEL, label.data(), label.size()),
+      Attribute(CKA_ID, id.data(), id.size()),
   };
   TWI_RETURN_IF_ERROR(token_->Run("C_GenerateKeyPair", [&](CK_SESSION_HANDLE session) {
     CK_MECHANISM mechanism{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
@@ -324,8 +347,9 @@ absl::StatusOr<std::string> Pkcs11KeyStore::GenerateSigningKey(std::string_view 
                                            std::size(public_template), private_template,
                                            std::size(private_template), &public_key, &private_key);
   }));
-  LogInfo(kComponent, absl::StrFormat("token \"%s\": generated %s key \"%s\"", token_->label,
-                                      crypto::KeyTypeName(type), label));
+  LogInfo(kComponent,
+          absl::StrFormat("token \"%s\": generated %s %s key \"%s\"", token_->label,
+                          crypto::KeyTypeName(type), credential ? "credential" : "signing", label));
   Pkcs11Uri uri;
   uri.token = token_->label;
   uri.object = std::string(label);
@@ -333,27 +357,37 @@ absl::StatusOr<std::string> Pkcs11KeyStore::GenerateSigningKey(std::string_view 
   return FormatPkcs11Uri(uri);
 }
 
-absl::StatusOr<std::unique_ptr<crypto::Signer>> Pkcs11KeyStore::OpenSigner(std::string_view uri) {
+namespace {
+
+// The label of the private key `uri` names in the token labelled `token_label`.
+absl::StatusOr<std::string> PrivateKeyLabel(std::string_view uri, std::string_view token_label) {
   TWI_ASSIGN_OR_RETURN(const Pkcs11Uri parsed, ParsePkcs11Uri(uri));
   if (parsed.object.empty() || (!parsed.type.empty() && parsed.type != "private")) {
-    return Error(Reason::kInvalidArgument, "a signing key URI names a private key by \"object\"");
+    return Error(Reason::kInvalidArgument, "a key URI names a private key by \"object\"");
   }
-  if (!parsed.token.empty() && parsed.token != token_->label) {
+  if (!parsed.token.empty() && parsed.token != token_label) {
     return Error(Reason::kInvalidArgument,
                  absl::StrFormat("the URI names token \"%s\", this store is \"%s\"", parsed.token,
-                                 token_->label));
+                                 token_label));
   }
-  TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, token_->Find(CKO_PRIVATE_KEY, parsed.object));
-  TWI_ASSIGN_OR_RETURN(auto public_key, token_->PublicKeyOf(parsed.object));
+  return parsed.object;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<crypto::Signer>> Pkcs11KeyStore::OpenSigner(std::string_view uri) {
+  TWI_ASSIGN_OR_RETURN(const std::string label, PrivateKeyLabel(uri, token_->label));
+  TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, token_->Find(CKO_PRIVATE_KEY, label));
+  TWI_ASSIGN_OR_RETURN(auto public_key, token_->PublicKeyOf(label));
   TWI_ASSIGN_OR_RETURN(const crypto::SignatureAlgorithm algorithm,
                        crypto::DefaultSignatureAlgorithm(public_key.first));
-  return std::make_unique<Pkcs11Signer>(token_, parsed.object, key, algorithm,
+  return std::make_unique<Pkcs11Signer>(token_, label, key, algorithm,
                                         std::move(public_key.second));
 }
 
 absl::StatusOr<Pkcs11KeyProtection> Pkcs11KeyStore::Protection(std::string_view uri) {
-  TWI_ASSIGN_OR_RETURN(const Pkcs11Uri parsed, ParsePkcs11Uri(uri));
-  TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, token_->Find(CKO_PRIVATE_KEY, parsed.object));
+  TWI_ASSIGN_OR_RETURN(const std::string label, PrivateKeyLabel(uri, token_->label));
+  TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, token_->Find(CKO_PRIVATE_KEY, label));
   CK_BBOOL values[5] = {CK_FALSE, CK_FALSE, CK_TRUE, CK_FALSE, CK_FALSE};
   CK_ATTRIBUTE attributes[] = {
       Attribute(CKA_TOKEN, &values[0], 1),
@@ -370,6 +404,81 @@ absl::StatusOr<Pkcs11KeyProtection> Pkcs11KeyStore::Protection(std::string_view 
                              .extractable = values[2] == CK_TRUE,
                              .always_sensitive = values[3] == CK_TRUE,
                              .never_extractable = values[4] == CK_TRUE};
+}
+
+absl::StatusOr<WrappedKey> Pkcs11KeyStore::WrapKeyFor(std::string_view uri,
+                                                      const crypto::PublicKey& recipient) {
+  const crypto::KeyType type = recipient.type();
+  if (type != crypto::KeyType::kEcP256 && type != crypto::KeyType::kEcP384) {
+    return Error(Reason::kInvalidArgument, "keys are wrapped for EC P-256 and P-384 recipients");
+  }
+  TWI_ASSIGN_OR_RETURN(const std::string label, PrivateKeyLabel(uri, token_->label));
+  TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, token_->Find(CKO_PRIVATE_KEY, label));
+  TWI_ASSIGN_OR_RETURN(const crypto::PublicKey::EcPoint peer, recipient.EcCoordinates());
+  Bytes peer_point = {0x04};
+  peer_point.insert(peer_point.end(), peer.x.begin(), peer.x.end());
+  peer_point.insert(peer_point.end(), peer.y.begin(), peer.y.end());
+
+  const ByteView params = CurveParams(type);
+  CK_BBOOL yes = CK_TRUE;
+  CK_BBOOL no = CK_FALSE;
+  CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
+  CK_KEY_TYPE aes = CKK_AES;
+  CK_ULONG kek_size = kWrappingKeySize;
+  // Session objects only: the ephemeral pair and the wrapping key die with this call.
+  CK_ATTRIBUTE public_template[] = {Attribute(CKA_TOKEN, &no, sizeof(no)),
+                                    Attribute(CKA_EC_PARAMS, params.data(), params.size())};
+  CK_ATTRIBUTE private_template[] = {
+      Attribute(CKA_TOKEN, &no, sizeof(no)), Attribute(CKA_SENSITIVE, &yes, sizeof(yes)),
+      Attribute(CKA_EXTRACTABLE, &no, sizeof(no)), Attribute(CKA_DERIVE, &yes, sizeof(yes))};
+  CK_ATTRIBUTE kek_template[] = {
+      Attribute(CKA_CLASS, &secret_class, sizeof(secret_class)),
+      Attribute(CKA_KEY_TYPE, &aes, sizeof(aes)),
+      Attribute(CKA_VALUE_LEN, &kek_size, sizeof(kek_size)),
+      Attribute(CKA_TOKEN, &no, sizeof(no)),
+      Attribute(CKA_SENSITIVE, &yes, sizeof(yes)),
+      Attribute(CKA_EXTRACTABLE, &no, sizeof(no)),
+      Attribute(CKA_WRAP, &yes, sizeof(yes)),
+      Attribute(CKA_ENCRYPT, &no, sizeof(no)),
+      Attribute(CKA_DECRYPT, &no, sizeof(no)),
+  };
+  uint8_t point[160];
+  CK_ULONG point_size = 0;
+  Bytes wrapped(kMaxWrappedSize);
+  CK_ULONG wrapped_size = 0;
+  TWI_RETURN_IF_ERROR(token_->Run("C_WrapKey", [&](CK_SESSION_HANDLE session) -> CK_RV {
+    CK_FUNCTION_LIST* fn = token_->fn();
+    CK_OBJECT_HANDLE ephemeral_public = 0, ephemeral_private = 0, kek = 0;
+    CK_MECHANISM generate{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+    CK_RV rv = fn->C_GenerateKeyPair(
+        session, &generate, public_template, std::size(public_template), private_template,
+        std::size(private_template), &ephemeral_public, &ephemeral_private);
+    if (rv != CKR_OK) return rv;
+    CK_ATTRIBUTE point_attribute = Attribute(CKA_EC_POINT, point, sizeof(point));
+    rv = fn->C_GetAttributeValue(session, ephemeral_public, &point_attribute, 1);
+    point_size = point_attribute.ulValueLen;
+    if (rv == CKR_OK) {
+      CK_ECDH1_DERIVE_PARAMS ecdh{CKD_NULL, 0, nullptr, static_cast<CK_ULONG>(peer_point.size()),
+                                  peer_point.data()};
+      CK_MECHANISM derive{CKM_ECDH1_DERIVE, &ecdh, sizeof(ecdh)};
+      rv = fn->C_DeriveKey(session, &derive, ephemeral_private, kek_template,
+                           std::size(kek_template), &kek);
+    }
+    if (rv == CKR_OK) {
+      CK_MECHANISM wrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};
+      wrapped_size = static_cast<CK_ULONG>(wrapped.size());
+      rv = fn->C_WrapKey(session, &wrap, kek, key, wrapped.data(), &wrapped_size);
+    }
+    if (kek != 0) fn->C_DestroyObject(session, kek);
+    fn->C_DestroyObject(session, ephemeral_private);
+    fn->C_DestroyObject(session, ephemeral_public);
+    return rv;
+  }));
+  wrapped.resize(wrapped_size);
+  TWI_ASSIGN_OR_RETURN(crypto::PublicKey ephemeral, EcPublicKey(type, ByteView(point, point_size)));
+  LogInfo(kComponent, absl::StrFormat("token \"%s\": wrapped key \"%s\" for a %s recipient",
+                                      token_->label, label, crypto::KeyTypeName(type)));
+  return WrappedKey{.ephemeral = std::move(ephemeral), .wrapped = std::move(wrapped)};
 }
 
 absl::Status InitPkcs11Token(const std::string& module_path, std::string_view label,

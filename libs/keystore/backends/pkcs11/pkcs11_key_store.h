@@ -44,6 +44,10 @@ class Pkcs11KeyStore final : public KeyStore {
   absl::StatusOr<std::string> GenerateSigningKey(std::string_view label,
                                                  crypto::KeyType type) override;
   absl::StatusOr<std::unique_ptr<crypto::Signer>> OpenSigner(std::string_view uri) override;
+  absl::StatusOr<std::string> GenerateCredentialKey(std::string_view label,
+                                                    crypto::KeyType type) override;
+  absl::StatusOr<WrappedKey> WrapKeyFor(std::string_view uri,
+                                        const crypto::PublicKey& recipient) override;
 
   // The protection attributes of the private key `uri` names. kKeyStoreKeyNotFound.
   absl::StatusOr<Pkcs11KeyProtection> Protection(std::string_view uri);
@@ -52,6 +56,8 @@ class Pkcs11KeyStore final : public KeyStore {
 
  private:
   explicit Pkcs11KeyStore(std::shared_ptr<Token> token) : token_(std::move(token)) {}
+  absl::StatusOr<std::string> GenerateKeyPair(std::string_view label, crypto::KeyType type,
+                                              bool credential);
   std::shared_ptr<Token> token_;
 };
 

@@ -1,6 +1,8 @@
 // Pkcs11KeyStore against a real SoftHSM2 token in a temporary directory.
 #include "libs/keystore/backends/pkcs11/pkcs11_key_store.h"
 
+#include <cstdio>
+
 #include "gtest/gtest.h"
 #include "libs/core/status.h"
 #include "libs/crypto/random.h"
@@ -87,6 +89,32 @@ TEST_F(Pkcs11KeyStoreTest, RecoversWhenTheTokenDropsEverySessionAndTheLogin) {
   CK_ULONG count = 8;
   ASSERT_EQ(module->fn()->C_GetSlotList(CK_TRUE, slots, &count), CKR_OK);
   for (CK_ULONG i = 0; i < count; ++i) module->fn()->C_CloseAllSessions(slots[i]);
+  ExpectSignsVerifiably(*signer);
+}
+
+// The token's storage taken away while a Signer is in use (SoftHSM2's token directory is its
+// "device"): signing fails with a Key Store reason, never a crash or a bad signature. SoftHSM2
+// forgets a token whose directory vanished until the module is initialised again, so the
+// token comes back to a store opened after the last holder of the module let go.
+TEST_F(Pkcs11KeyStoreTest, TokenRemovedMidRunFailsCleanlyAndRecovers) {
+  ASSERT_OK_AND_ASSIGN(const std::string uri,
+                       store_->GenerateSigningKey("k", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
+  ExpectSignsVerifiably(*signer);
+  const std::string dir = token_->token_dir();
+  const std::string away = dir + ".away";
+  ASSERT_EQ(rename(dir.c_str(), away.c_str()), 0);
+  const absl::StatusOr<Bytes> signature = signer->Sign(crypto::RandomBytes(32));
+  ASSERT_FALSE(signature.ok());
+  const Reason reason = GetReason(signature.status());
+  EXPECT_TRUE(reason == Reason::kKeyStoreUnavailable || reason == Reason::kKeyStoreKeyNotFound)
+      << signature.status();
+  EXPECT_EQ(signature.status().message().find(SoftHsmToken::kUserPin), std::string::npos);
+  signer.reset();
+  store_.reset();
+  ASSERT_EQ(rename(away.c_str(), dir.c_str()), 0);
+  ASSERT_OK_AND_ASSIGN(store_, Pkcs11KeyStore::Open(token_->Options()));
+  ASSERT_OK_AND_ASSIGN(signer, store_->OpenSigner(uri));
   ExpectSignsVerifiably(*signer);
 }
 

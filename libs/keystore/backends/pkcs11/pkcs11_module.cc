@@ -82,6 +82,9 @@ std::string Pkcs11RvName(CK_RV rv) {
     TWI_CKR(CKR_DEVICE_REMOVED)
     TWI_CKR(CKR_FUNCTION_FAILED)
     TWI_CKR(CKR_KEY_HANDLE_INVALID)
+    TWI_CKR(CKR_KEY_NOT_WRAPPABLE)
+    TWI_CKR(CKR_KEY_UNEXTRACTABLE)
+    TWI_CKR(CKR_KEY_TYPE_INCONSISTENT)
     TWI_CKR(CKR_MECHANISM_INVALID)
     TWI_CKR(CKR_MECHANISM_PARAM_INVALID)
     TWI_CKR(CKR_OBJECT_HANDLE_INVALID)
@@ -140,6 +143,8 @@ absl::Status Pkcs11Status(CK_RV rv, std::string_view operation) {
     case CKR_MECHANISM_PARAM_INVALID:
     case CKR_TEMPLATE_INCOMPLETE:
     case CKR_TEMPLATE_INCONSISTENT:
+    case CKR_KEY_UNEXTRACTABLE:  // a signing key asked to leave the token
+    case CKR_KEY_NOT_WRAPPABLE:
       return Error(Reason::kInvalidArgument, message);
     default:
       return Error(Reason::kCryptoFailure, message);

@@ -1,0 +1,37 @@
+// WrappedKey: a private key as a Key Store exports it for one recipient, and its unwrapping by
+// the recipient.
+//
+// The store makes a one-time EC key on the recipient's curve, computes the ECDH shared secret Z
+// with the recipient's public key inside the token (PKCS#11 CKM_ECDH1_DERIVE, kdf CKD_NULL:
+// the one derivation every token offers), takes the last 32 bytes of Z (all of it on P-256) as
+// an AES-256 key and wraps the private key's PKCS#8 PrivateKeyInfo with it (RFC 5649,
+// CKM_AES_KEY_WRAP_PAD). Only the holder of the recipient's private key recomputes Z, so only it
+// unwraps. The raw x-coordinate as a key is weaker hygiene than a KDF (SP 800-56A); it is
+// acceptable here because the whole WrappedKey then travels inside a JWE to the same recipient
+// (ECDH-ES+A256KW with the Concat KDF), and the wrap exists to keep the clear key out of the
+// process that serves the request. PKCS#11 leaves open which bytes a shorter derived key keeps;
+// SoftHSM2 keeps the trailing ones, and a token that differs fails the Key Store conformance
+// test CredentialKeysLeaveOnlyWrappedForTheirRecipient for P-384 recipients.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "libs/core/bytes.h"
+#include "libs/crypto/keys.h"
+
+namespace twi::keystore {
+
+struct WrappedKey {
+  crypto::PublicKey ephemeral;  // the store's one-time ECDH public key
+  Bytes wrapped;                // RFC 5649 wrap of the PKCS#8 DER private key
+};
+
+// Size of the AES key taken from Z (AES-256).
+inline constexpr size_t kWrappingKeySize = 32;
+
+// Recomputes the wrapping key with `recipient` and unwraps. kKeyInvalid if `recipient` is not
+// an EC key on the ephemeral key's curve; kDecryptionFailed if the wrap does not open (another
+// recipient, a changed blob); kKeyInvalid if what opens is not a private key.
+absl::StatusOr<crypto::PrivateKey> UnwrapKey(const WrappedKey& wrapped,
+                                             const crypto::PrivateKey& recipient);
+
+}  // namespace twi::keystore
