@@ -25,6 +25,7 @@
 #include "libs/verifier/verifier.h"
 #include "services/ca_service.h"
 #include "services/deployment_files.h"
+#include "services/key_release_service.h"
 #include "services/verifier_service.h"
 
 namespace twi::services {
@@ -131,12 +132,16 @@ struct TwiServer::State {
   deployment::Layout layout{""};
   deployment::DeploymentConfig config;
   const Clock* clock = nullptr;
-  std::optional<policy::PolicySet> policies;
+  std::unique_ptr<policy::PolicyHolder> policies;
   std::unique_ptr<keystore::Pkcs11KeyStore> key_store;
 
   std::shared_ptr<storage::SqliteDatabase> ca_db;
   std::unique_ptr<storage::IssuanceLedger> ledger;
   std::unique_ptr<issuer::CredentialAuthority> ca;
+  // The Key Store role's mechanism D and the owner's control plane run beside the CA.
+  std::unique_ptr<keyrelease::KeyReleaseFiles> key_release_files;
+  std::unique_ptr<keyrelease::KeyReleaseService> key_release;
+  std::unique_ptr<owner::OwnerService> owner;
 
   std::shared_ptr<storage::SqliteDatabase> verifier_db;
   std::unique_ptr<storage::NonceStore> nonces;
@@ -168,7 +173,8 @@ absl::Status TwiServer::State::StartCa() {
   TWI_ASSIGN_OR_RETURN(ca_config.x509_signer, RoleSigner(deployment::kIssuingCa));
   TWI_ASSIGN_OR_RETURN(ca_config.wit_signer, RoleSigner(deployment::kWitSigning));
   TWI_ASSIGN_OR_RETURN(ca_config.bundle, LoadBundle(layout, *ca_config.wit_signer));
-  TWI_ASSIGN_OR_RETURN(const policy::IssuancePolicy* policy, policies->issuance());
+  const std::shared_ptr<const policy::PolicySet> current = policies->Current();
+  TWI_ASSIGN_OR_RETURN(const policy::IssuancePolicy* policy, current->issuance());
   ca_config.policy = *policy;
   TWI_ASSIGN_OR_RETURN(std::string jwks, ReadFile(layout.verifier_jwks(), 1 << 20));
   TWI_ASSIGN_OR_RETURN(ca_config.verifier_keys, jose::Jwks::Parse(jwks));
@@ -180,6 +186,17 @@ absl::Status TwiServer::State::StartCa() {
       ca, issuer::CredentialAuthority::Create(std::move(ca_config), ledger.get(), clock));
   LogInfo(kComponent, absl::StrFormat("credential authority for %s (issuance policy %s)",
                                       config.trust_domain, ca->policy_id()));
+  key_release_files = std::make_unique<keyrelease::KeyReleaseFiles>(layout.key_release_policies(),
+                                                                    layout.provisioned());
+  key_release = std::make_unique<keyrelease::KeyReleaseService>(
+      key_store.get(), key_release_files.get(), policies.get(), ca->trusted_verifiers(), clock);
+  owner = std::make_unique<owner::OwnerService>(
+      owner::OwnerServiceDeps{.workloads_dir = layout.workloads(),
+                              .policies = policies.get(),
+                              .key_release = key_release_files.get(),
+                              .key_store = key_store.get(),
+                              .ca = ca.get(),
+                              .clock = clock});
   return absl::OkStatus();
 }
 
@@ -218,11 +235,11 @@ absl::Status TwiServer::State::StartVerifier() {
   TWI_ASSIGN_OR_RETURN(verifier::ChallengeCodec challenges,
                        verifier::ChallengeCodec::Create(challenge_key));
   verifier = std::make_unique<verifier::Verifier>(verifier_config, std::move(challenges),
-                                                  nonces.get(), registry.get(), &*policies,
+                                                  nonces.get(), registry.get(), policies.get(),
                                                   ear_signer.get(), issuer, clock);
-  LogInfo(kComponent,
-          absl::StrFormat("verifier with %d workload policies, TEEs: %s",
-                          policies->workloads().size(), absl::StrJoin(registry->tees(), ", ")));
+  LogInfo(kComponent, absl::StrFormat("verifier with %d workload policies, TEEs: %s",
+                                      policies->Current()->workloads().size(),
+                                      absl::StrJoin(registry->tees(), ", ")));
   return absl::OkStatus();
 }
 
@@ -238,7 +255,11 @@ absl::Status TwiServer::State::StartListeners() {
   auto public_router = std::make_shared<net::Router>();
   public_router->Handle("GET", "/healthz", health);
   if (verifier) AddVerifierRoutes(*public_router, *verifier);
-  if (ca) AddCaPublicRoutes(*public_router, *ca);
+  if (ca) {
+    AddCaPublicRoutes(*public_router, *ca);
+    AddKeyReleaseRoutes(*public_router, *key_release, *key_release_files);
+  }
+  if (ca && verifier) AddMechanismCRoutes(*public_router, *verifier, *ca);
   TWI_ASSIGN_OR_RETURN(net::ServerOptions public_options,
                        ListenerOptions(tls, config, config.public_address, net::ClientAuth::kNone));
   TWI_ASSIGN_OR_RETURN(public_listener,
@@ -249,6 +270,7 @@ absl::Status TwiServer::State::StartListeners() {
     internal_router->Handle("GET", "/healthz", health);
     AddCaInternalRoutes(*internal_router, *ca,
                         {ServiceId(config.trust_domain, deployment::kVerifierService)});
+    AddOwnerRoutes(*internal_router, *owner, ServiceId(config.trust_domain, "owner/"));
     TWI_ASSIGN_OR_RETURN(
         net::ServerOptions internal_options,
         ListenerOptions(tls, config, config.internal_address, net::ClientAuth::kRequired));
@@ -268,7 +290,9 @@ absl::StatusOr<std::unique_ptr<TwiServer>> TwiServer::Start(ServerOptions option
   state->layout = deployment::Layout(options.dir);
   state->clock = options.clock != nullptr ? options.clock : &SystemClock();
   TWI_ASSIGN_OR_RETURN(state->config, LoadConfig(state->layout, options));
-  TWI_ASSIGN_OR_RETURN(state->policies, policy::PolicySet::LoadDirectory(state->layout.policies()));
+  TWI_ASSIGN_OR_RETURN(policy::PolicySet policies,
+                       policy::PolicySet::LoadDirectory(state->layout.policies()));
+  state->policies = std::make_unique<policy::PolicyHolder>(std::move(policies));
   state->options = std::move(options);
   TWI_ASSIGN_OR_RETURN(state->key_store,
                        deployment::OpenKeyStore(state->layout, state->config.key_store));

@@ -5,6 +5,11 @@
 //   Mechanism A: challenge -> attest(evidence + CSR) -> EAR + credentials   (one round trip
 //                after the challenge; the Verifier asks the CA)
 //   Mechanism B: challenge -> attest(evidence) -> EAR; then EAR + CSR -> CA -> credentials
+//   Mechanism C: challenge (from the CA) -> attest(evidence + CSR) to the CA, which has its
+//                Verifier appraise on the workload's behalf -> EAR + credentials
+//   Mechanism D: an ephemeral encryption key instead: challenge -> attest(evidence binding the
+//                encryption key) -> EAR; EAR + key -> Key Store -> the provisioned credential
+//                key as a JWE; then the published credentials, checked against that key
 //
 // Transports are interfaces so the flows are tested without a network and run over HTTPS in
 // production (https_transport.h; the CA side is an issuer::CredentialIssuer, e.g.
@@ -21,6 +26,7 @@
 #include "libs/evidence/evidence.h"
 #include "libs/issuer/credential_api.h"
 #include "libs/jose/jwk.h"
+#include "libs/keyrelease/key_release.h"
 #include "libs/verifier/attestation_api.h"
 
 namespace twi::agent {
@@ -44,10 +50,21 @@ struct CredentialKey {
 
 // A fresh key for one credential (WIMSE: a new key per credential).
 absl::StatusOr<CredentialKey> NewCredentialKey(crypto::KeyType type = crypto::KeyType::kEcP256);
+// The same for a key that came from elsewhere (mechanism D: released by the Key Store).
+absl::StatusOr<CredentialKey> CredentialKeyFrom(crypto::PrivateKey private_key);
+
+// Mechanism D's Key Store: release and the published credentials, over one connection.
+class KeyStoreTransport {
+ public:
+  virtual ~KeyStoreTransport() = default;
+  virtual absl::StatusOr<keyrelease::ReleaseResponse> Release(
+      const keyrelease::ReleaseRequest& request) = 0;
+  virtual absl::StatusOr<issuer::IssuedCredentials> Published(std::string_view workload) = 0;
+};
 
 struct AcquireOptions {
-  std::vector<std::string> formats;  // empty: all the workload is entitled to
-  crypto::KeyType key_type = crypto::KeyType::kEcP256;
+  std::vector<std::string> formats;                     // empty: all the workload is entitled to
+  crypto::KeyType key_type = crypto::KeyType::kEcP256;  // D: the encryption key's type
 };
 
 struct Acquired {
@@ -61,13 +78,24 @@ struct Acquired {
 // `with_csr` makes it a mechanism-A request.
 absl::StatusOr<verifier::AttestationRequest> BuildAttestationRequest(
     evidence::Attester& attester, const CredentialKey& key, ByteView nonce, ByteView tls_exporter,
-    bool with_csr, const std::vector<std::string>& formats);
+    bool with_csr, const std::vector<std::string>& formats,
+    evidence::BindingPurpose purpose = evidence::BindingPurpose::kCredentialKey);
 
 absl::StatusOr<Acquired> AcquireWithMechanismA(VerifierTransport& verifier,
                                                evidence::Attester& attester,
                                                const AcquireOptions& options);
 absl::StatusOr<Acquired> AcquireWithMechanismB(VerifierTransport& verifier,
                                                issuer::CredentialIssuer& ca,
+                                               evidence::Attester& attester,
+                                               const AcquireOptions& options);
+
+// `ca` is a VerifierTransport to the CA's mechanism C routes (challenge, attested).
+absl::StatusOr<Acquired> AcquireWithMechanismC(VerifierTransport& ca, evidence::Attester& attester,
+                                               const AcquireOptions& options);
+// Errors beyond the servers': kKeyMismatch if the published credentials do not certify the
+// released key or name another identifier.
+absl::StatusOr<Acquired> AcquireWithMechanismD(VerifierTransport& verifier,
+                                               KeyStoreTransport& key_store,
                                                evidence::Attester& attester,
                                                const AcquireOptions& options);
 

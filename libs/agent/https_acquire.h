@@ -12,13 +12,14 @@ namespace twi::agent {
 
 struct HttpsEndpoints {
   std::string verifier_url;   // https://host:port of the Verifier's public listener
-  std::string ca_url;         // https://host:port of the CA's public listener (mechanism B)
+  std::string ca_url;         // https://host:port of the CA's public listener (B, C)
+  std::string key_store_url;  // the Key Store's (D); empty: ca_url (they run together)
   std::string server_ca_pem;  // trust anchors of the servers' TLS certificates
   net::ClientOptions client_options;
 };
 
-// `mechanism` is "A" or "B" (kInvalidArgument otherwise). Errors: the servers' reason codes,
-// kTransportError / kTimeout, kConfigInvalid for bad URLs or TLS material.
+// `mechanism` is "A", "B", "C" or "D" (kInvalidArgument otherwise). Errors: the servers' reason
+// codes, kTransportError / kTimeout, kConfigInvalid for bad URLs or TLS material.
 absl::StatusOr<Acquired> AcquireOverHttps(const HttpsEndpoints& endpoints,
                                           std::string_view mechanism, evidence::Attester& attester,
                                           const AcquireOptions& options);

@@ -39,6 +39,8 @@ class Layout {
   std::string config() const { return dir_ + "/config.yaml"; }
   std::string policies() const { return dir_ + "/policies"; }
   std::string workloads() const { return dir_ + "/policies/workloads"; }
+  std::string key_release_policies() const { return dir_ + "/policies/key-release"; }
+  std::string provisioned() const { return dir_ + "/data/provisioned"; }
   std::string keys() const { return dir_ + "/keys"; }
   std::string pki() const { return dir_ + "/pki"; }
   std::string data() const { return dir_ + "/data"; }

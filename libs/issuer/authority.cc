@@ -19,13 +19,6 @@ bool Contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// The tiers an issuance policy accepts: affirming always, warning only if the policy says so.
-// "none" means nothing was established and is never enough.
-bool TierAccepted(policy::Tier tier, policy::Tier minimum) {
-  if (tier == policy::Tier::kAffirming) return true;
-  return tier == policy::Tier::kWarning && minimum == policy::Tier::kWarning;
-}
-
 absl::Status CheckEarAcceptable(const ear::Ear& result, const policy::IssuancePolicy& policy) {
   if (!result.workload.has_value() || !result.workload->bound_key.has_value()) {
     return Error(Reason::kEarInvalid, "EAR carries no twi_workload result with a bound key");
@@ -33,14 +26,14 @@ absl::Status CheckEarAcceptable(const ear::Ear& result, const policy::IssuancePo
   if (result.workload->binding_purpose != "credential-key") {
     return Error(Reason::kKeyMismatch, "EAR binds an encryption key, not a credential key");
   }
-  if (!TierAccepted(result.status, policy.minimum_status)) {
+  if (!policy::TierMeets(result.status, policy.minimum_status)) {
     return Error(
         Reason::kTierInsufficient,
         absl::StrFormat("EAR status \"%s\" is below the required \"%s\"",
                         policy::TierName(result.status), policy::TierName(policy.minimum_status)));
   }
   for (const auto& [label, appraisal] : result.submods) {
-    if (!TierAccepted(appraisal.status, policy.minimum_status)) {
+    if (!policy::TierMeets(appraisal.status, policy.minimum_status)) {
       return Error(Reason::kTierInsufficient, absl::StrFormat("submod \"%s\" is \"%s\"", label,
                                                               policy::TierName(appraisal.status)));
     }
@@ -48,10 +41,10 @@ absl::Status CheckEarAcceptable(const ear::Ear& result, const policy::IssuancePo
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> ResolveFormats(const CredentialRequest& request,
+absl::StatusOr<std::vector<std::string>> ResolveFormats(const std::vector<std::string>& requested,
                                                         const ear::WorkloadResult& workload,
                                                         const policy::IssuancePolicy& policy) {
-  std::vector<std::string> formats = request.formats.empty() ? workload.formats : request.formats;
+  std::vector<std::string> formats = requested.empty() ? workload.formats : requested;
   if (formats.empty()) return Error(Reason::kFormatNotAllowed, "no credential format requested");
   for (const auto& f : formats) {
     if (!Contains(workload.formats, f)) {
@@ -118,6 +111,33 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
     return Error(Reason::kKeyMismatch, "the CSR key is not the key the attestation evidence bound");
   }
 
+  return Mint(workload, csr.public_key(), request.formats,
+              request.mechanism.empty() ? "B" : request.mechanism,
+              crypto::Sha256Id(AsBytes(request.ear)));
+}
+
+absl::StatusOr<IssuedCredentials> CredentialAuthority::IssueProvisioned(
+    std::string_view csr_pem, const policy::WorkloadPolicy& workload, std::string_view owner) {
+  TWI_ASSIGN_OR_RETURN(x509::CertificateRequest csr, x509::CertificateRequest::FromPem(csr_pem));
+  TWI_RETURN_IF_ERROR(csr.VerifyProofOfPossession());
+  ear::WorkloadResult result;
+  result.identifier = workload.identifier.ToString();
+  result.workload = workload.name;
+  result.release = "provisioned";
+  result.claims = workload.claims;
+  result.formats = workload.formats;
+  result.x509_svid_ttl = workload.x509_svid_ttl;
+  result.wit_ttl = workload.wit_ttl;
+  result.bound_key = jose::Jwk::FromPublicKey(csr.public_key());
+  result.bound_key_thumbprint = result.bound_key->Thumbprint();
+  // No EAR: the ledger records on whose authority the credential was made instead.
+  return Mint(result, csr.public_key(), {}, "D", "owner:" + std::string(owner));
+}
+
+absl::StatusOr<IssuedCredentials> CredentialAuthority::Mint(
+    const ear::WorkloadResult& workload, const crypto::PublicKey& key,
+    const std::vector<std::string>& requested_formats, std::string mechanism, std::string basis) {
+  const absl::Time now = clock_->Now();
   // 3. Identity and entitlement.
   absl::StatusOr<spiffe::SpiffeId> parsed = spiffe::SpiffeId::Parse(workload.identifier);
   if (!parsed.ok()) {
@@ -131,12 +151,12 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
                                  config_.trust_domain));
   }
   TWI_ASSIGN_OR_RETURN(std::vector<std::string> formats,
-                       ResolveFormats(request, workload, config_.policy));
+                       ResolveFormats(requested_formats, workload, config_.policy));
 
   // 4. Issue in memory.
   IssuedCredentials out;
   out.spiffe_id = id.ToString();
-  out.ear_digest = crypto::Sha256Id(AsBytes(request.ear));
+  out.ear_digest = std::move(basis);
   out.bundle = bundle_;
   std::vector<storage::IssuanceRecord> records;
   auto record = [&](std::string credential_id, std::string_view format, ByteView credential,
@@ -147,7 +167,7 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
     r.subject = out.spiffe_id;
     r.workload = workload.workload;
     r.key_thumbprint = workload.bound_key_thumbprint;
-    r.mechanism = request.mechanism.empty() ? "B" : request.mechanism;
+    r.mechanism = mechanism;
     r.ear_digest = out.ear_digest;
     r.credential_digest = crypto::Sha256Id(credential);
     r.issued_at = now;
@@ -160,7 +180,7 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
     const absl::Duration ttl = std::min(
         workload.x509_svid_ttl, config_.policy.formats.at(std::string(kFormatX509Svid)).max_ttl);
     TWI_ASSIGN_OR_RETURN(x509::IssuedCertificate leaf,
-                         x509::IssueX509Svid(id, csr.public_key(), now, ttl, config_.backdate,
+                         x509::IssueX509Svid(id, key, now, ttl, config_.backdate,
                                              config_.issuing_chain[0], *config_.x509_signer));
     out.x509_svid_pem = x509::CertificatePem(leaf.der) + issuing_chain_pem_;
     out.x509_serial = leaf.serial_hex;

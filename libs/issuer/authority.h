@@ -12,11 +12,13 @@
 
 #include "libs/core/clock.h"
 #include "libs/crypto/signature.h"
+#include "libs/ear/ear.h"
 #include "libs/issuer/bundle.h"
 #include "libs/issuer/credential_api.h"
 #include "libs/issuer/encoded_bundle.h"
 #include "libs/jose/jwk.h"
 #include "libs/policy/issuance_policy.h"
+#include "libs/policy/workload_policy.h"
 #include "libs/storage/issuance_ledger.h"
 #include "libs/x509/certificate.h"
 
@@ -48,7 +50,18 @@ class CredentialAuthority final : public CredentialIssuer {
   // kFormatNotAllowed, kStorageError (retryable; nothing was issued).
   absl::StatusOr<IssuedCredentials> Issue(const CredentialRequest& request) override;
 
+  // Mechanism D provisioning: credentials for the registered `workload`, for the key of
+  // `csr_pem` (a Key Store credential key that leaves the store only after attestation), on
+  // the authority of Workload Owner `owner` (recorded in the ledger instead of an EAR digest).
+  // Reasons: kCsrInvalid, kCsrSignatureInvalid, kIdentityNotAllowed, kFormatNotAllowed,
+  // kStorageError.
+  absl::StatusOr<IssuedCredentials> IssueProvisioned(std::string_view csr_pem,
+                                                     const policy::WorkloadPolicy& workload,
+                                                     std::string_view owner);
+
   const TrustBundle& bundle() const { return config_.bundle; }
+  // The Verifier keys the issuance policy trusts (what key release trusts too).
+  const jose::Jwks& trusted_verifiers() const { return trusted_; }
   const std::string& policy_id() const { return config_.policy.id; }
 
  private:
@@ -61,6 +74,13 @@ class CredentialAuthority final : public CredentialIssuer {
         wit_kid_(std::move(wit_kid)),
         issuing_chain_pem_(x509::ChainToPem(config_.issuing_chain)),
         bundle_(EncodedBundle::Create(config_.bundle.ToPem(), config_.bundle.ToSpiffeJwks())) {}
+
+  // Steps after authorisation: identity, entitlement, signing, the ledger. `basis` is what the
+  // issuance rests on (an EAR digest, or the owner who provisioned).
+  absl::StatusOr<IssuedCredentials> Mint(const ear::WorkloadResult& workload,
+                                         const crypto::PublicKey& key,
+                                         const std::vector<std::string>& requested_formats,
+                                         std::string mechanism, std::string basis);
 
   AuthorityConfig config_;
   jose::Jwks trusted_;

@@ -27,6 +27,14 @@ absl::StatusOr<Tier> TierFromName(std::string_view name);
 Tier TierOfClaim(int value);
 
 // The worse of two tiers (none < affirming < warning < contraindicated).
+// Whether `tier` is good enough where `minimum` (affirming or warning) is required: affirming
+// always, warning only if warning is the minimum. "none" means nothing was established and
+// is never enough.
+inline bool TierMeets(Tier tier, Tier minimum) {
+  if (tier == Tier::kAffirming) return true;
+  return tier == Tier::kWarning && minimum == Tier::kWarning;
+}
+
 inline Tier WorseTier(Tier a, Tier b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
 
 }  // namespace twi::policy

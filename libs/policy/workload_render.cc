@@ -8,6 +8,7 @@
 #include "libs/core/json.h"
 #include "libs/core/status.h"
 #include "libs/policy/credential_format.h"
+#include "libs/policy/yaml_json.h"
 
 namespace twi::policy {
 namespace {
@@ -77,6 +78,12 @@ std::string RenderWorkloadPolicy(const WorkloadPolicy& policy, std::string_view 
                            release.allow_debug ? "true" : "false");
   }
   return out;
+}
+
+Json WorkloadPolicyDocument(const WorkloadPolicy& policy) {
+  absl::StatusOr<Json> document = internal::YamlToJson(RenderWorkloadPolicy(policy));
+  // Rendered text always reads back (workload_render_test checks the round trip).
+  return document.ok() ? *std::move(document) : Json::object();
 }
 
 absl::StatusOr<WorkloadPolicy> SimpleWorkload(

@@ -13,6 +13,11 @@ namespace twi::policy {
 // as sha256:/sha384: hex by their length. Thread-safe.
 std::string RenderWorkloadPolicy(const WorkloadPolicy& policy, std::string_view header = "");
 
+// The document of `policy` as JSON (what RenderWorkloadPolicy writes, read back with the
+// policy readers' typing): what the owner's control plane edits and hands back to
+// ParseWorkloadPolicy, which reads JSON as the YAML it is. Thread-safe.
+Json WorkloadPolicyDocument(const WorkloadPolicy& policy);
+
 // The common shape of development and test policies: one release per (name, image digest), all
 // of TEE kind `tee`, each measuring "image" and allowing the one `agent` measurement; formats
 // x509-svid and wit with the default TTLs, no claims. kConfigInvalid for a bad identifier.

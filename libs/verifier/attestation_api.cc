@@ -53,7 +53,14 @@ Json ToJson(const AttestationRequest& request) {
       {"nonce", Base64UrlEncode(request.nonce)}, {"evidence", evidence}, {"key", request.key}};
   if (!request.csr_pem.empty()) out["csr"] = request.csr_pem;
   if (!request.formats.empty()) out["formats"] = request.formats;
+  if (request.purpose != evidence::BindingPurpose::kCredentialKey) {
+    out["purpose"] = BindingPurposeName(request.purpose);
+  }
   return out;
+}
+
+std::string_view BindingPurposeName(evidence::BindingPurpose purpose) {
+  return purpose == evidence::BindingPurpose::kEncryptionKey ? "encryption-key" : "credential-key";
 }
 
 absl::StatusOr<AttestationRequest> AttestationRequestFromJson(const Json& json) {
@@ -84,6 +91,18 @@ absl::StatusOr<AttestationRequest> AttestationRequestFromJson(const Json& json) 
       if (!f.is_string()) return Error(Reason::kRequestInvalid, "format must be a string");
       request.formats.push_back(f.get<std::string>());
     }
+  }
+  if (json.contains("purpose")) {
+    TWI_ASSIGN_OR_RETURN(const std::string purpose, GetString(json, "purpose"));
+    if (purpose == BindingPurposeName(evidence::BindingPurpose::kEncryptionKey)) {
+      request.purpose = evidence::BindingPurpose::kEncryptionKey;
+    } else if (purpose != BindingPurposeName(evidence::BindingPurpose::kCredentialKey)) {
+      return Error(Reason::kRequestInvalid,
+                   "\"purpose\" must be \"credential-key\" or \"encryption-key\"");
+    }
+  }
+  if (request.purpose == evidence::BindingPurpose::kEncryptionKey && !request.csr_pem.empty()) {
+    return Error(Reason::kRequestInvalid, "an encryption key is not certified: no \"csr\"");
   }
   return request;
 }

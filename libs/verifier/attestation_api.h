@@ -3,7 +3,10 @@
 //
 //   POST /v1/challenge -> {"nonce": b64url, "expires_at": unix-seconds}
 //   POST /v1/attest    <- {"nonce", "evidence": [{"tee","media_type","data"}], "key": JWK,
-//                          "csr"?: PEM, "formats"?: [..]}       ("csr" present = mechanism A)
+//                          "csr"?: PEM, "formats"?: [..],       ("csr" present = mechanism A)
+//                          "purpose"?: "credential-key" | "encryption-key"}
+//                                       (the key's role, bound into the evidence; mechanism D
+//                                        attests an encryption key; default credential-key)
 //                      -> {"ear": JWT, "credentials"?: IssuedCredentials}
 #pragma once
 
@@ -15,6 +18,7 @@
 #include "absl/time/time.h"
 #include "libs/core/bytes.h"
 #include "libs/core/json.h"
+#include "libs/evidence/binding.h"
 #include "libs/evidence/evidence.h"
 #include "libs/issuer/credential_api.h"
 
@@ -36,6 +40,7 @@ struct AttestationRequest {
   Json key = Json::object();  // public JWK of the key the evidence binds
   std::string csr_pem;        // mechanism A: credential request (PoP) carried with the evidence
   std::vector<std::string> formats;
+  evidence::BindingPurpose purpose = evidence::BindingPurpose::kCredentialKey;
   bool wants_credentials() const { return !csr_pem.empty(); }
 };
 
@@ -56,5 +61,8 @@ absl::StatusOr<AttestationRequest> AttestationRequestFromJson(const Json& json);
 Json ToJson(const AttestationResponse& response);
 std::string ToJsonText(const AttestationResponse& response);
 absl::StatusOr<AttestationResponse> AttestationResponseFromJson(const Json& json);
+
+// "credential-key", "encryption-key": the names EARs carry (ear::WorkloadResult).
+std::string_view BindingPurposeName(evidence::BindingPurpose purpose);
 
 }  // namespace twi::verifier

@@ -13,7 +13,8 @@ namespace {
 constexpr std::string_view kComponent = "verifier";
 
 ear::WorkloadResult WorkloadResultFrom(const policy::AppraisalResult& appraisal,
-                                       const jose::Jwk& key, std::string thumbprint) {
+                                       const jose::Jwk& key, std::string thumbprint,
+                                       evidence::BindingPurpose purpose) {
   ear::WorkloadResult w;
   w.identifier = appraisal.workload->identifier.ToString();
   w.workload = appraisal.workload->name;
@@ -24,14 +25,14 @@ ear::WorkloadResult WorkloadResultFrom(const policy::AppraisalResult& appraisal,
   w.wit_ttl = appraisal.workload->wit_ttl;
   w.bound_key = key;
   w.bound_key_thumbprint = std::move(thumbprint);
-  w.binding_purpose = "credential-key";
+  w.binding_purpose = std::string(BindingPurposeName(purpose));
   return w;
 }
 
 }  // namespace
 
 Verifier::Verifier(VerifierConfig config, ChallengeCodec challenges, storage::NonceStore* nonces,
-                   const evidence::EvidenceRegistry* registry, const policy::PolicySet* policies,
+                   const evidence::EvidenceRegistry* registry, const policy::PolicyHolder* policies,
                    const crypto::Signer* ear_signer, issuer::CredentialIssuer* issuer,
                    const Clock* clock)
     : config_(std::move(config)),
@@ -97,18 +98,20 @@ absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& r
   TWI_ASSIGN_OR_RETURN(evidence::Claims claims, backend->Verify(item.data, now));
 
   // Architecture §3: report data must bind this nonce, this key and this TLS connection.
-  const Bytes binding = evidence::ComputeBinding(
-      {evidence::BindingPurpose::kCredentialKey, request.nonce, jkt, tls_exporter});
+  const Bytes binding =
+      evidence::ComputeBinding({request.purpose, request.nonce, jkt, tls_exporter});
   TWI_RETURN_IF_ERROR(evidence::CheckReportData(claims.report_data, binding));
 
-  auto appraisal = policies_->Appraise(claims);
+  // One snapshot for the whole request: an owner's update applies to the next one.
+  const std::shared_ptr<const policy::PolicySet> policies = policies_->Current();
+  auto appraisal = policies->Appraise(claims);
   if (!appraisal.ok()) {
     LogInfo(kComponent,
             absl::StrFormat("appraisal refused (%s): %s", ReasonName(GetReason(appraisal.status())),
                             std::string(appraisal.status().message())));
     return appraisal.status();
   }
-  TWI_ASSIGN_OR_RETURN(const policy::AppraisalPolicy* appraisal_policy, policies_->appraisal());
+  TWI_ASSIGN_OR_RETURN(const policy::AppraisalPolicy* appraisal_policy, policies->appraisal());
 
   ear::Ear result;
   result.issued_at = now;
@@ -125,7 +128,7 @@ absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& r
   submod.nonce = Base64UrlEncode(request.nonce);
   result.submods[claims.tee] = std::move(submod);
   result.status = ear::WorstStatus(result.submods);
-  result.workload = WorkloadResultFrom(*appraisal, *key, std::move(jkt));
+  result.workload = WorkloadResultFrom(*appraisal, *key, std::move(jkt), request.purpose);
 
   AttestationResponse response;
   TWI_ASSIGN_OR_RETURN(response.ear, ear::Sign(result, *ear_signer_, kid_));

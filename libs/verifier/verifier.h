@@ -17,7 +17,7 @@
 #include "libs/ear/ear.h"
 #include "libs/evidence/evidence.h"
 #include "libs/issuer/credential_api.h"
-#include "libs/policy/policy_set.h"
+#include "libs/policy/policy_holder.h"
 #include "libs/storage/nonce_store.h"
 #include "libs/verifier/attestation_api.h"
 #include "libs/verifier/challenge.h"
@@ -41,7 +41,7 @@ class Verifier {
   // Non-owning pointers must outlive the Verifier. `issuer` may be null: mechanism A is then
   // refused with kFormatNotAllowed.
   Verifier(VerifierConfig config, ChallengeCodec challenges, storage::NonceStore* nonces,
-           const evidence::EvidenceRegistry* registry, const policy::PolicySet* policies,
+           const evidence::EvidenceRegistry* registry, const policy::PolicyHolder* policies,
            const crypto::Signer* ear_signer, issuer::CredentialIssuer* issuer, const Clock* clock);
 
   // A fresh single-use nonce. Nothing is stored until it is answered (challenge.h). Never fails
@@ -70,7 +70,7 @@ class Verifier {
   ChallengeCodec challenges_;
   storage::NonceStore* nonces_;
   const evidence::EvidenceRegistry* registry_;
-  const policy::PolicySet* policies_;
+  const policy::PolicyHolder* policies_;
   const crypto::Signer* ear_signer_;
   issuer::CredentialIssuer* issuer_;
   const Clock* clock_;

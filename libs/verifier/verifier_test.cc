@@ -120,10 +120,11 @@ class VerifierTest : public ::testing::Test {
                                          const evidence::EvidenceRegistry* registry = nullptr,
                                          const policy::PolicySet* policies = nullptr,
                                          VerifierConfig config = {}) {
+    holders_.push_back(
+        std::make_unique<policy::PolicyHolder>(policies != nullptr ? *policies : *policies_));
     return std::make_unique<Verifier>(std::move(config), *ChallengeCodec::Create(challenge_key_),
                                       nonces_.get(), registry != nullptr ? registry : &registry_,
-                                      policies != nullptr ? policies : &*policies_,
-                                      ear_signer_.get(), issuer, &clock_);
+                                      holders_.back().get(), ear_signer_.get(), issuer, &clock_);
   }
 
   // The request a workload holding key_ would send for `nonce`, altered as `spec` says.
@@ -170,6 +171,7 @@ class VerifierTest : public ::testing::Test {
   std::unique_ptr<crypto::Signer> platform_;
   evidence::EvidenceRegistry registry_{/*allow_insecure=*/true};
   std::optional<policy::PolicySet> policies_;
+  std::vector<std::unique_ptr<policy::PolicyHolder>> holders_;  // one per verifier made
   std::unique_ptr<crypto::Signer> ear_signer_;
   std::unique_ptr<AuthorityHarness> ca_;
   std::optional<WorkloadKey> key_;

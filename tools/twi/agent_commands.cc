@@ -45,7 +45,7 @@ absl::Status ApplyDeployment(AcquireFlags& f) {
   if (f.verifier_url.empty()) {
     TWI_ASSIGN_OR_RETURN(f.verifier_url, UrlFromRunFile(layout, "verifier"));
   }
-  if (f.ca_url.empty() && f.mechanism == "B") {
+  if (f.ca_url.empty() && f.mechanism != "A") {
     TWI_ASSIGN_OR_RETURN(f.ca_url, UrlFromRunFile(layout, "ca"));
   }
   if (f.server_ca.empty()) f.server_ca = layout.cert(deployment::kInternalCa);
@@ -77,10 +77,10 @@ absl::StatusOr<Output> RunAcquire(AcquireFlags f) {
         Reason::kTeeNotAllowed,
         absl::StrFormat("no attester for TEE \"%s\" in this build (available: sample)", f.tee));
   }
-  if (f.verifier_url.empty() || f.server_ca.empty() || f.image.empty() ||
-      (f.mechanism == "B" && f.ca_url.empty())) {
+  if ((f.verifier_url.empty() && f.mechanism != "C") || f.server_ca.empty() || f.image.empty() ||
+      (f.mechanism != "A" && f.ca_url.empty())) {
     return Error(Reason::kInvalidArgument,
-                 "need --verifier, --server-ca, --image (and --ca for mechanism B), or "
+                 "need --verifier, --server-ca, --image (and --ca for mechanisms B, C and D), or "
                  "--deployment DIR");
   }
   agent::SampleTeeOptions tee;
@@ -139,13 +139,14 @@ void AddAgentCommands(CLI::App& app, Context& context) {
   auto f = std::make_shared<AcquireFlags>();
   acquire->add_option("--mechanism", f->mechanism, "Credential acquisition mechanism")
       ->required()
-      ->check(CLI::IsMember({"A", "B"}));
+      ->check(CLI::IsMember({"A", "B", "C", "D"}));
   acquire->add_option("--out", f->out, "Directory for the credential files")->required();
   acquire->add_option("--deployment", f->deployment,
                       "Local deployment directory: endpoints and server CA unless given, and the "
                       "sample TEE's platform key from its Key Store (development)");
   acquire->add_option("--verifier", f->verifier_url, "Verifier URL (https://host:port)");
-  acquire->add_option("--ca", f->ca_url, "Credential Authority URL (mechanism B)");
+  acquire->add_option("--ca", f->ca_url,
+                      "Credential Authority URL (mechanisms B, C; and D's Key Store beside it)");
   acquire->add_option("--server-ca", f->server_ca, "PEM trust anchors of the servers' TLS");
   acquire->add_option("--tee", f->tee, "TEE kind to attest with")->capture_default_str();
   acquire->add_option("--image", f->image,
@@ -154,7 +155,9 @@ void AddAgentCommands(CLI::App& app, Context& context) {
       ->capture_default_str();
   acquire->add_flag("--debug", f->debug, "Sample TEE: report debug mode enabled");
   acquire->add_option("--formats", f->formats, "x509-svid,wit (default: all entitled)");
-  acquire->add_option("--key-type", f->key_type, "Credential key: p256, p384 or ed25519")
+  acquire
+      ->add_option("--key-type", f->key_type,
+                   "Credential key: p256, p384 or ed25519 (D: the encryption key, p256 or p384)")
       ->capture_default_str();
   Register(acquire, context, [f] { return RunAcquire(*f); });
 

@@ -39,6 +39,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 void AddServerCommands(CLI::App& app, Context& context);
 void AddAgentCommands(CLI::App& app, Context& context);
 void AddVerifyCommands(CLI::App& app, Context& context);
+void AddOwnerCommands(CLI::App& app, Context& context);
 void AddQuickstartCommand(CLI::App& app, Context& context);
 
 }  // namespace twi::cli
