@@ -191,7 +191,8 @@ absl::Status TwiServer::State::StartCa() {
   key_release = std::make_unique<keyrelease::KeyReleaseService>(
       key_store.get(), key_release_files.get(), policies.get(), ca->trusted_verifiers(), clock);
   owner = std::make_unique<owner::OwnerService>(
-      owner::OwnerServiceDeps{.workloads_dir = layout.workloads(),
+      owner::OwnerServiceDeps{.trust_domain = config.trust_domain,
+                              .workloads_dir = layout.workloads(),
                               .policies = policies.get(),
                               .key_release = key_release_files.get(),
                               .key_store = key_store.get(),

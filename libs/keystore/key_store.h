@@ -47,6 +47,10 @@ class KeyStore {
   // kKeyStoreKeyNotFound; the Key Store reasons otherwise.
   virtual absl::StatusOr<WrappedKey> WrapKeyFor(std::string_view uri,
                                                 const crypto::PublicKey& recipient) = 0;
+
+  // Destroys the key pair `uri` names (a credential key replaced or never completed).
+  // kKeyStoreKeyNotFound if there is none; Signers over it fail from then on.
+  virtual absl::Status DestroyKey(std::string_view uri) = 0;
 };
 
 }  // namespace twi::keystore

@@ -16,12 +16,6 @@ namespace {
 
 constexpr std::string_view kComponent = "owner";
 
-absl::StatusOr<std::string> GetName(const Json& json, std::string_view field) {
-  absl::StatusOr<std::string> name = GetString(json, field);
-  if (!name.ok()) return name.status();
-  return name;
-}
-
 // A schema or cross-workload refusal is the caller's fault here, not the deployment's.
 absl::Status AsRequestError(const absl::Status& status) {
   if (GetReason(status) != Reason::kConfigInvalid) return status;
@@ -49,6 +43,12 @@ absl::Status OwnerService::Commit(const Json& next_document, bool is_new) {
       *parsed, "Managed with `twi owner`: the reference values the Workload Owner endorses.");
   // The file bytes are the policy's id: parse what will be written.
   TWI_ASSIGN_OR_RETURN(policy::WorkloadPolicy next, policy::ParseWorkloadPolicy(text));
+  // The CA would refuse to issue for another trust domain: refuse to register it at all.
+  if (next.identifier.trust_domain() != deps_.trust_domain) {
+    return Error(Reason::kRequestInvalid,
+                 absl::StrFormat("identifier %s is outside trust domain %s",
+                                 next.identifier.ToString(), deps_.trust_domain));
+  }
 
   const std::shared_ptr<const policy::PolicySet> current = deps_.policies->Current();
   if (is_new && current->FindWorkload(next.name) != nullptr) {
@@ -80,7 +80,7 @@ absl::StatusOr<Json> OwnerService::RegisterWorkload(const Json& document, std::s
   if (!next.contains("releases")) next["releases"] = Json::array();
   std::lock_guard<std::mutex> lock(mu_);
   TWI_RETURN_IF_ERROR(Commit(next, /*is_new=*/true));
-  TWI_ASSIGN_OR_RETURN(const std::string name, GetName(next, "name"));
+  TWI_ASSIGN_OR_RETURN(const std::string name, GetString(next, "name"));
   const policy::WorkloadPolicy* added = deps_.policies->Current()->FindWorkload(name);
   LogInfo(kComponent, absl::StrFormat("%s registered workload %s as %s", owner, name,
                                       added->identifier.ToString()));
@@ -93,7 +93,7 @@ absl::StatusOr<Json> OwnerService::RegisterWorkload(const Json& document, std::s
 absl::StatusOr<Json> OwnerService::AddRelease(std::string_view workload, const Json& release,
                                               std::string_view owner) {
   if (!release.is_object()) return Error(Reason::kRequestInvalid, "the release is not an object");
-  TWI_ASSIGN_OR_RETURN(const std::string release_name, GetName(release, "name"));
+  TWI_ASSIGN_OR_RETURN(const std::string release_name, GetString(release, "name"));
   std::lock_guard<std::mutex> lock(mu_);
   TWI_ASSIGN_OR_RETURN(Json document, CurrentDocument(workload));
   for (const Json& existing : document["releases"]) {
@@ -166,17 +166,30 @@ absl::StatusOr<Json> OwnerService::ProvisionCredentials(std::string_view workloa
       absl::StrFormat("credential-%s-%s", registered->name, HexEncode(crypto::RandomBytes(4)));
   TWI_ASSIGN_OR_RETURN(const std::string uri,
                        deps_.key_store->GenerateCredentialKey(label, crypto::KeyType::kEcP256));
-  TWI_ASSIGN_OR_RETURN(const std::unique_ptr<crypto::Signer> signer,
-                       deps_.key_store->OpenSigner(uri));
-  TWI_ASSIGN_OR_RETURN(const x509::CertificateRequest csr, x509::CreateCsr(*signer));
   keyrelease::ProvisionedKey provisioned;
-  TWI_ASSIGN_OR_RETURN(provisioned.credentials,
-                       deps_.ca->IssueProvisioned(csr.ToPem(), *registered, owner));
   provisioned.workload = registered->name;
   provisioned.identifier = registered->identifier.ToString();
   provisioned.key_uri = uri;
   provisioned.provisioned_at = deps_.clock->Now();
-  TWI_RETURN_IF_ERROR(deps_.key_release->PutProvisioned(provisioned));
+  const absl::StatusOr<keyrelease::ProvisionedKey> previous =
+      deps_.key_release->GetProvisioned(registered->name);
+  absl::Status made = [&]() -> absl::Status {
+    TWI_ASSIGN_OR_RETURN(const std::unique_ptr<crypto::Signer> signer,
+                         deps_.key_store->OpenSigner(uri));
+    TWI_ASSIGN_OR_RETURN(const x509::CertificateRequest csr, x509::CreateCsr(*signer));
+    TWI_ASSIGN_OR_RETURN(provisioned.credentials,
+                         deps_.ca->IssueProvisioned(csr.ToPem(), *registered, owner));
+    return deps_.key_release->PutProvisioned(provisioned);
+  }();
+  // Nothing half-made stays behind: a failed provisioning takes its key out of the token, a
+  // successful one the key it replaced.
+  const std::string& unused = made.ok() && previous.ok() ? previous->key_uri : uri;
+  if (!made.ok() || previous.ok()) {
+    if (absl::Status s = deps_.key_store->DestroyKey(unused); !s.ok()) {
+      LogWarning(kComponent, absl::StrFormat("could not destroy key %s: %s", unused, s.message()));
+    }
+  }
+  TWI_RETURN_IF_ERROR(made);
   LogInfo(kComponent,
           absl::StrFormat("%s provisioned credentials for %s (key %s, serial %s)", owner,
                           provisioned.identifier, uri, provisioned.credentials.x509_serial));

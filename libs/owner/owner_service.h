@@ -27,6 +27,7 @@
 namespace twi::owner {
 
 struct OwnerServiceDeps {
+  std::string trust_domain;   // identifiers must be in it
   std::string workloads_dir;  // policies/workloads
   policy::PolicyHolder* policies = nullptr;
   const keyrelease::KeyReleaseFiles* key_release = nullptr;
@@ -57,7 +58,8 @@ class OwnerService {
   absl::StatusOr<Json> SetKeyReleasePolicy(std::string_view workload, const Json& policy,
                                            std::string_view owner);
   // A new credential key in the Key Store and its credentials from the CA, replacing any
-  // earlier provisioning of the workload. kWorkloadUnknown; the Key Store and CA reasons.
+  // earlier provisioning of the workload (whose key is then destroyed; on failure the new key
+  // is). kWorkloadUnknown; the Key Store and CA reasons.
   absl::StatusOr<Json> ProvisionCredentials(std::string_view workload, std::string_view owner);
 
  private:

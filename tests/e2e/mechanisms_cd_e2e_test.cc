@@ -17,6 +17,7 @@
 #include "libs/agent/measurement.h"
 #include "libs/core/files.h"
 #include "libs/core/json.h"
+#include "libs/deployment/config.h"
 #include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/ear/ear.h"
@@ -121,6 +122,29 @@ TEST_F(MechanismsCdTest, MechanismDReleasesTheProvisionedKeyThatTheCredentialsCe
                                             o + "/bundle.jwks", "--trust-domain", kTrustDomain});
     EXPECT_TRUE(wit.ok()) << wit.err;
   }
+  // Provisioning again replaces the key: the old one leaves the token, the next release is of
+  // the new one.
+  const std::string old_uri = provisioned_.value("key_uri", "");
+  const testing::CommandResult again = Owner({"provision", "--workload", "orders"});
+  ASSERT_TRUE(again.ok()) << again.err;
+  ASSERT_OK_AND_ASSIGN(const Json renewed, ParseJsonObject(again.out));
+  EXPECT_NE(renewed.value("key_uri", ""), old_uri);
+  {
+    const deployment::Layout layout(dir());
+    ASSERT_OK_AND_ASSIGN(const deployment::DeploymentConfig config,
+                         deployment::ReadConfigFile(layout));
+    ASSERT_OK_AND_ASSIGN(auto store, deployment::OpenKeyStore(layout, config.key_store));
+    EXPECT_THAT(store->OpenSigner(old_uri), HasReason(Reason::kKeyStoreKeyNotFound));
+    ASSERT_OK_AND_ASSIGN(const keystore::Pkcs11KeyProtection protection,
+                         store->Protection(renewed.value("key_uri", "")));
+    EXPECT_TRUE(protection.sensitive);
+    EXPECT_TRUE(protection.always_sensitive);
+  }
+  const testing::CommandResult renewed_acquire =
+      Acquire("D", out("D-renewed"), kImageV1, {"--json"});
+  ASSERT_TRUE(renewed_acquire.ok()) << renewed_acquire.err;
+  EXPECT_THAT(renewed_acquire.out, HasSubstr(renewed.value("x509_serial", "?")));
+
   // The token holds the credential key sensitive; no private key file is in the deployment.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir())) {
     if (!entry.is_regular_file()) continue;
@@ -218,8 +242,16 @@ TEST_F(MechanismsCdTest, OwnerRegistersAndEndorsesWithoutChangingTheIdentifier) 
                                                      "identifier: \"%s\"\ncredentials:\n"
                                                      "  formats: [x509-svid]\nreleases: []\n",
                                                      kWorkloadId)));
-  // Another workload may not take this one's identifier.
+  // Another workload may not take this one's identifier, nor one of another trust domain.
   EXPECT_EQ(Reason(Owner({"register", "--file", billing})), "REQUEST_INVALID");
+  ASSERT_OK(WriteFileAtomic(billing,
+                            "version: 1\nkind: workload\nname: billing\n"
+                            "identifier: \"spiffe://elsewhere.test/billing\"\n"
+                            "credentials:\n  formats: [x509-svid]\nreleases: []\n"));
+  const testing::CommandResult foreign = Owner({"register", "--file", billing});
+  EXPECT_EQ(Reason(foreign), "REQUEST_INVALID");
+  EXPECT_THAT(foreign.err, HasSubstr("outside trust domain"));
+  EXPECT_FALSE(std::filesystem::exists(dir() + "/policies/workloads/billing.yaml"));
 }
 
 // The refusals below need requests the agent never sends: this test acts as the workload.

@@ -170,5 +170,21 @@ TEST_P(KeyStoreConformanceTest, SigningKeysAndOtherRecipientsAreNotWrapped) {
               HasReason(Reason::kInvalidArgument));
 }
 
+TEST_P(KeyStoreConformanceTest, DestroyedKeysAreGone) {
+  ASSERT_OK_AND_ASSIGN(const std::string uri,
+                       store_->GenerateCredentialKey("credential", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
+  ASSERT_OK(store_->DestroyKey(uri));
+  EXPECT_THAT(store_->OpenSigner(uri), HasReason(Reason::kKeyStoreKeyNotFound));
+  EXPECT_FALSE(signer->Sign(crypto::RandomBytes(32)).ok());
+  ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey recipient,
+                       crypto::PrivateKey::Generate(crypto::KeyType::kEcP256));
+  EXPECT_THAT(store_->WrapKeyFor(uri, recipient.public_key()),
+              HasReason(Reason::kKeyStoreKeyNotFound));
+  EXPECT_THAT(store_->DestroyKey(uri), HasReason(Reason::kKeyStoreKeyNotFound));
+  // The label is free again.
+  EXPECT_OK(store_->GenerateCredentialKey("credential", crypto::KeyType::kEcP256).status());
+}
+
 }  // namespace
 }  // namespace twi::keystore::testing

@@ -481,6 +481,22 @@ absl::StatusOr<WrappedKey> Pkcs11KeyStore::WrapKeyFor(std::string_view uri,
   return WrappedKey{.ephemeral = std::move(ephemeral), .wrapped = std::move(wrapped)};
 }
 
+absl::Status Pkcs11KeyStore::DestroyKey(std::string_view uri) {
+  TWI_ASSIGN_OR_RETURN(const std::string label, PrivateKeyLabel(uri, token_->label));
+  TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE private_key, token_->Find(CKO_PRIVATE_KEY, label));
+  // The public half first: a pair without its private key is harmless, the reverse is not.
+  if (auto public_key = token_->Find(CKO_PUBLIC_KEY, label); public_key.ok()) {
+    TWI_RETURN_IF_ERROR(token_->Run("C_DestroyObject", [&](CK_SESSION_HANDLE session) {
+      return token_->fn()->C_DestroyObject(session, *public_key);
+    }));
+  }
+  TWI_RETURN_IF_ERROR(token_->Run("C_DestroyObject", [&](CK_SESSION_HANDLE session) {
+    return token_->fn()->C_DestroyObject(session, private_key);
+  }));
+  LogInfo(kComponent, absl::StrFormat("token \"%s\": destroyed key \"%s\"", token_->label, label));
+  return absl::OkStatus();
+}
+
 absl::Status InitPkcs11Token(const std::string& module_path, std::string_view label,
                              const SecretBytes& so_pin, const SecretBytes& user_pin) {
   if (label.empty() || label.size() > kTokenLabelSize) {

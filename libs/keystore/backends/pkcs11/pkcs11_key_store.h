@@ -48,6 +48,7 @@ class Pkcs11KeyStore final : public KeyStore {
                                                     crypto::KeyType type) override;
   absl::StatusOr<WrappedKey> WrapKeyFor(std::string_view uri,
                                         const crypto::PublicKey& recipient) override;
+  absl::Status DestroyKey(std::string_view uri) override;
 
   // The protection attributes of the private key `uri` names. kKeyStoreKeyNotFound.
   absl::StatusOr<Pkcs11KeyProtection> Protection(std::string_view uri);
