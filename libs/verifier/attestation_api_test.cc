@@ -80,6 +80,29 @@ TEST(AttestationRequestJsonTest, MechanismBRequestHasNoCsr) {
   EXPECT_THAT(out.formats, IsEmpty());
 }
 
+TEST(AttestationRequestJsonTest, MechanismDAttestsAnEncryptionKeyWithoutCsr) {
+  AttestationRequest in = SampleRequest();
+  in.csr_pem.clear();
+  in.purpose = evidence::BindingPurpose::kEncryptionKey;
+  const Json json = ToJson(in);
+  EXPECT_EQ(json["purpose"], "encryption-key");
+  ASSERT_OK_AND_ASSIGN(AttestationRequest out, AttestationRequestFromJson(json));
+  EXPECT_EQ(out.purpose, evidence::BindingPurpose::kEncryptionKey);
+  // The default is not written, and reads back as the default.
+  EXPECT_FALSE(ToJson(SampleRequest()).contains("purpose"));
+  ASSERT_OK_AND_ASSIGN(out, AttestationRequestFromJson(ToJson(SampleRequest())));
+  EXPECT_EQ(out.purpose, evidence::BindingPurpose::kCredentialKey);
+
+  Json with_csr = json;
+  with_csr["csr"] = "-----BEGIN CERTIFICATE REQUEST-----\n...";
+  EXPECT_THAT(AttestationRequestFromJson(with_csr), HasReason(Reason::kRequestInvalid));
+  Json unknown = json;
+  unknown["purpose"] = "signing-key";
+  EXPECT_THAT(AttestationRequestFromJson(unknown), HasReason(Reason::kRequestInvalid));
+  unknown["purpose"] = 2;
+  EXPECT_THAT(AttestationRequestFromJson(unknown), HasReason(Reason::kRequestInvalid));
+}
+
 TEST(AttestationRequestJsonTest, MissingOrMistypedMembersAreInvalid) {
   for (const char* field : {"nonce", "evidence", "key"}) {
     Json missing = ToJson(SampleRequest());

@@ -99,6 +99,9 @@ struct RequestSpec {
   bool with_csr = false;
   const WorkloadKey* csr_key = nullptr;  // default: the request's key
   std::vector<std::string> formats;
+  // The purpose the evidence binds, and the one the request claims (default: both the first).
+  evidence::BindingPurpose bound_purpose = evidence::BindingPurpose::kCredentialKey;
+  std::optional<evidence::BindingPurpose> request_purpose;
 };
 
 class VerifierTest : public ::testing::Test {
@@ -136,9 +139,8 @@ class VerifierTest : public ::testing::Test {
                              std::make_unique<ForwardingSigner>(platform), spec.measurements));
     const WorkloadKey& bound_key = spec.bound_key != nullptr ? *spec.bound_key : *key_;
     const Bytes& bound_nonce = spec.bound_nonce.has_value() ? *spec.bound_nonce : nonce;
-    const Bytes binding =
-        evidence::ComputeBinding({evidence::BindingPurpose::kCredentialKey, bound_nonce,
-                                  bound_key.thumbprint, spec.bound_exporter});
+    const Bytes binding = evidence::ComputeBinding(
+        {spec.bound_purpose, bound_nonce, bound_key.thumbprint, spec.bound_exporter});
     TWI_ASSIGN_OR_RETURN(Bytes report, attester->Attest(evidence::ReportDataFor(
                                            binding, attester->report_data_size())));
     AttestationRequest request;
@@ -147,6 +149,7 @@ class VerifierTest : public ::testing::Test {
         {std::string(sample::kTee), std::string(sample::kMediaType), std::move(report)});
     request.key = key_->jwk.ToJson();
     request.formats = spec.formats;
+    request.purpose = spec.request_purpose.value_or(spec.bound_purpose);
     if (spec.with_csr) {
       TWI_ASSIGN_OR_RETURN(request.csr_pem,
                            CsrPem(spec.csr_key != nullptr ? *spec.csr_key : *key_));
@@ -293,6 +296,23 @@ TEST_F(VerifierTest, IssuesSignedEarForAttestedWorkload) {
   ASSERT_TRUE(workload.bound_key.has_value());
   EXPECT_EQ(workload.bound_key->Thumbprint(), key_->thumbprint);
   EXPECT_EQ(workload.binding_purpose, "credential-key");
+}
+
+// Mechanism D: the evidence binds an encryption key, and the EAR says so, so that neither kind
+// of EAR can stand in for the other (the CA wants a credential key, the Key Store the other).
+TEST_F(VerifierTest, EncryptionKeyPurposeIsBoundAndStated) {
+  RequestSpec spec;
+  spec.bound_purpose = evidence::BindingPurpose::kEncryptionKey;
+  ASSERT_OK_AND_ASSIGN(AttestationResponse response, ChallengeAndAttest(spec));
+  ASSERT_OK_AND_ASSIGN(ear::Ear ear, ear::Verify(response.ear, verifier_->keys(), clock_.Now()));
+  EXPECT_EQ(ear.workload->binding_purpose, "encryption-key");
+
+  // Evidence bound for one purpose and presented as the other.
+  spec.request_purpose = evidence::BindingPurpose::kCredentialKey;
+  EXPECT_THAT(ChallengeAndAttest(spec), HasReason(Reason::kBindingMismatch));
+  RequestSpec credential;
+  credential.request_purpose = evidence::BindingPurpose::kEncryptionKey;
+  EXPECT_THAT(ChallengeAndAttest(credential), HasReason(Reason::kBindingMismatch));
 }
 
 TEST_F(VerifierTest, EarIsSignedWithThePublishedKidAndNoOtherKey) {
