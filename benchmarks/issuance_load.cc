@@ -30,6 +30,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
+#include "benchmarks/bench_support.h"
 #include "libs/agent/acquire.h"
 #include "libs/agent/https_transport.h"
 #include "libs/agent/measurement.h"
@@ -62,48 +63,6 @@ struct Options {
   int server_threads = 0;  // 0: one per CPU the server may use
   std::string out;
 };
-
-// The allocator the server process actually runs with, read from its mappings.
-std::string AllocatorOf(pid_t pid) {
-  auto maps = ReadFile(absl::StrFormat("/proc/%d/maps", pid), 64 << 20);
-  if (maps.ok() && maps->find("libjemalloc") != std::string::npos) return "jemalloc";
-  return "system";
-}
-
-struct ProcessUsage {
-  double cpu_seconds = 0;
-  double peak_rss_mib = 0;
-};
-
-ProcessUsage ReadUsage(pid_t pid) {
-  ProcessUsage usage;
-  std::ifstream stat(absl::StrFormat("/proc/%d/stat", pid));
-  std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const size_t close = content.rfind(')');
-  std::istringstream fields(content.substr(close + 2));
-  std::string field;
-  long long utime = 0, stime = 0;
-  for (int i = 3; fields >> field; ++i) {
-    if (i == 14) utime = std::stoll(field);
-    if (i == 15) {
-      stime = std::stoll(field);
-      break;
-    }
-  }
-  usage.cpu_seconds = static_cast<double>(utime + stime) / sysconf(_SC_CLK_TCK);
-  std::ifstream status(absl::StrFormat("/proc/%d/status", pid));
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) usage.peak_rss_mib = std::stod(line.substr(6)) / 1024.0;
-  }
-  return usage;
-}
-
-double ThreadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 // The crypto of one issuance (see the top of this file), on P-256 keys like the server's, over
 // inputs of realistic size. CPU seconds per issuance, one value per round of 200 issuances.
@@ -159,71 +118,28 @@ std::vector<double> CryptoRounds(int count) {
   return rounds;
 }
 
-struct WorkerResult {
-  std::vector<double> latencies;  // seconds, measured phase only
-  int failures = 0;
-  std::string first_error;
-};
-
-int Run(Options options) {
-  const int cpus = static_cast<int>(std::thread::hardware_concurrency());
-  if (options.placement != "isolated" && options.placement != "shared") {
-    std::cerr << "--placement must be isolated or shared\n";
+int Run(const Options& options) {
+  absl::StatusOr<Placement> placement = ResolvePlacement(options.placement, options.server_threads);
+  if (!placement.ok()) {
+    std::cerr << placement.status().message() << "\n";
     return 2;
   }
-  if (options.placement == "isolated" && cpus < 2) {
-    std::cerr << "isolated placement needs 2 CPUs; running shared\n";
-    options.placement = "shared";
-  }
-  const bool isolated = options.placement == "isolated";
-  if (options.server_threads == 0) options.server_threads = isolated ? 1 : std::max(cpus, 1);
   SetLogLevel(LogLevel::kWarning);
-  testing::TempDir tmp;
-  const deployment::Layout layout(tmp.File("d"));
-  deployment::InitOptions init;
-  init.dir = layout.dir();
-  init.trust_domain = "bench.twi.test";
-  init.profile = deployment::Profile::kDevelopment;
-  init.allow_insecure_sample_tee = true;
-  init.now = absl::Now();
-  if (absl::Status s = deployment::InitDeployment(init); !s.ok()) {
-    std::cerr << s << "\n";
+  absl::StatusOr<std::unique_ptr<BenchDeployment>> deployment = CreateBenchDeployment();
+  if (!deployment.ok()) {
+    std::cerr << "deployment: " << deployment.status() << "\n";
     return 1;
   }
-  const Bytes image = crypto::Sha256(AsBytes("bench image"));
-  const Bytes agent = *agent::MeasureSelf();
-  auto workload = policy::SimpleWorkload("bench", "spiffe://bench.twi.test/workload/bench",
-                                         "sample", {{"1", image}}, agent);
-  if (!workload.ok() ||
-      !WriteFileAtomic(layout.workloads() + "/bench.yaml", policy::RenderWorkloadPolicy(*workload))
-           .ok()) {
-    std::cerr << "cannot write the workload policy\n";
+  const deployment::Layout& layout = (*deployment)->layout;
+  const Bytes& image = (*deployment)->image;
+  const Bytes& agent = (*deployment)->agent;
+  absl::StatusOr<BenchServer> server = StartBenchServer(**deployment, *placement);
+  if (!server.ok()) {
+    std::cerr << server.status() << "\n";
     return 1;
   }
-
-  std::vector<std::string> argv = {testing::TwiBinary(), "server",          "--dir",
-                                   layout.dir(),         "--listen-public", "127.0.0.1:0",
-                                   "--listen-internal",  "127.0.0.1:0",     "--json"};
-  if (isolated) {
-    // The workloads' own crypto and JSON then neither preempt the server nor evict its caches,
-    // as they would not in a deployment; the baseline runs on a workload CPU like the clients.
-    argv.insert(argv.begin(), {"taskset", "-c", "0"});
-    cpu_set_t workloads;
-    CPU_ZERO(&workloads);
-    for (int cpu = 1; cpu < cpus; ++cpu) CPU_SET(cpu, &workloads);
-    sched_setaffinity(0, sizeof(workloads), &workloads);
-  }
-  auto server = testing::BackgroundProcess::Start(
-      argv, {{"TWI_SERVER_THREADS", std::to_string(options.server_threads)},
-             {"TWI_LOG_LEVEL", "warning"}});
-  const auto ready = server->ReadLine(absl::Seconds(30));
-  if (!ready.has_value()) {
-    std::cerr << "server did not start: " << server->err() << "\n";
-    return 1;
-  }
-  const Json endpoints = *ParseJsonObject(*ready);
-  const auto endpoint = *net::ParseHttpsUrl(endpoints["public"].get<std::string>());
-  const std::string server_ca = *ReadFile(layout.cert(deployment::kInternalCa));
+  const net::Endpoint& endpoint = server->public_endpoint;
+  const std::string& server_ca = server->server_ca;
 
   // The baseline is measured both before and after the load, and its median taken, so that a
   // slow or fast moment of this shared machine does not decide the ratio alone.
@@ -248,44 +164,26 @@ int Run(Options options) {
         auto acquired = agent::AcquireWithMechanismA(transport, **attester, {});
         const double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
         if (!acquired.ok()) {
-          ++r.failures;
-          if (r.first_error.empty()) r.first_error = acquired.status().ToString();
+          r.Fail(acquired.status());
           continue;
         }
         if (counted && measuring.load()) r.latencies.push_back(seconds);
       }
     });
   }
-  absl::SleepFor(absl::Seconds(options.warmup_seconds));  // warm-up: connections, caches
-  const ProcessUsage before = ReadUsage(server->pid());
-  const absl::Time start = absl::Now();
-  measuring = true;
-  absl::SleepFor(absl::Seconds(options.seconds));
-  measuring = false;
-  const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
-  const ProcessUsage after = ReadUsage(server->pid());
-  const std::string allocator = AllocatorOf(server->pid());
+  const Window window =
+      MeasureWindow(server->process->pid(), options.warmup_seconds, options.seconds, measuring);
   stop = true;
   for (auto& t : workers) t.join();
-  server->Stop();
+  server->process->Stop();
 
-  std::vector<double> latencies;
-  int failures = 0;
-  std::string first_error;
-  for (const auto& r : results) {
-    latencies.insert(latencies.end(), r.latencies.begin(), r.latencies.end());
-    failures += r.failures;
-    if (first_error.empty()) first_error = r.first_error;
-  }
-  if (latencies.empty()) {
-    std::cerr << "no issuance succeeded: " << first_error << "\n";
+  const Latencies latencies = Summarize(results);
+  if (latencies.count == 0) {
+    std::cerr << "no issuance succeeded: " << latencies.first_error << "\n";
     return 1;
   }
-  std::sort(latencies.begin(), latencies.end());
-  const double n = static_cast<double>(latencies.size());
-  const double p50 = latencies[latencies.size() / 2];
-  const double p99 = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
-  const double server_cpu = (after.cpu_seconds - before.cpu_seconds) / n;
+  const double n = static_cast<double>(latencies.count);
+  const double server_cpu = window.server_cpu() / n;
   for (double round : CryptoRounds(5)) crypto_rounds.push_back(round);
   std::sort(crypto_rounds.begin(), crypto_rounds.end());
   const double crypto = crypto_rounds[crypto_rounds.size() / 2];
@@ -294,21 +192,21 @@ int Run(Options options) {
   Json report = {
       {"benchmark", "issuance_mechanism_a"},
       {"workloads", options.workloads},
-      {"server_threads", options.server_threads},
-      {"placement", options.placement},
-      {"server_allocator", allocator},
-      {"seconds", elapsed},
-      {"issuances", latencies.size()},
-      {"failures", failures},
-      {"issuances_per_second", n / elapsed},
-      {"latency_p50_ms", p50 * 1e3},
-      {"latency_p99_ms", p99 * 1e3},
+      {"server_threads", placement->server_threads},
+      {"placement", placement->name},
+      {"server_allocator", window.allocator},
+      {"seconds", window.seconds},
+      {"issuances", latencies.count},
+      {"failures", latencies.failures},
+      {"issuances_per_second", n / window.seconds},
+      {"latency_p50_ms", latencies.p50 * 1e3},
+      {"latency_p99_ms", latencies.p99 * 1e3},
       {"server_cpu_us_per_issuance", server_cpu * 1e6},
       {"crypto_us_per_issuance", crypto * 1e6},
       {"crypto_us_per_issuance_min", crypto_rounds.front() * 1e6},
       {"crypto_us_per_issuance_max", crypto_rounds.back() * 1e6},
       {"crypto_to_server_cpu_ratio", ratio},
-      {"server_peak_rss_mib", after.peak_rss_mib},
+      {"server_peak_rss_mib", window.server_after.peak_rss_mib},
       {"cores", std::thread::hardware_concurrency()},
   };
   std::cout << absl::StrFormat(
@@ -321,12 +219,13 @@ int Run(Options options) {
       "HMAC)\n"
       "  crypto / server CPU  %.2f  (target >= 0.5)\n"
       "  server peak RSS      %.1f MiB (target <= 64)\n",
-      options.workloads, options.placement, options.server_threads, allocator, elapsed,
-      static_cast<int>(n), failures, n / elapsed, p50 * 1e3, p99 * 1e3, server_cpu * 1e6,
-      crypto * 1e6, ratio, after.peak_rss_mib);
-  if (failures > 0) std::cout << "  first failure: " << first_error << "\n";
+      options.workloads, placement->name, placement->server_threads, window.allocator,
+      window.seconds, static_cast<int>(n), latencies.failures, n / window.seconds,
+      latencies.p50 * 1e3, latencies.p99 * 1e3, server_cpu * 1e6, crypto * 1e6, ratio,
+      window.server_after.peak_rss_mib);
+  if (latencies.failures > 0) std::cout << "  first failure: " << latencies.first_error << "\n";
   if (!options.out.empty()) (void)WriteFileAtomic(options.out, report.dump(2) + "\n");
-  return failures == 0 ? 0 : 1;
+  return latencies.failures == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -346,11 +245,6 @@ int main(int argc, char** argv) {
                  "server and workloads on all CPUs")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  // The twi binary under test sits next to this one unless TWI_BIN_DIR says otherwise.
-  if (getenv("TWI_BIN_DIR") == nullptr) {
-    std::error_code ec;
-    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) setenv("TWI_BIN_DIR", self.parent_path().c_str(), 0);
-  }
+  twi::bench::UseTwiNextToThisBinary();
   return twi::bench::Run(options);
 }

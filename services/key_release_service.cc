@@ -5,6 +5,7 @@
 #include "libs/core/status.h"
 #include "libs/net/json_api.h"
 #include "libs/net/problem.h"
+#include "libs/owner/owner_client.h"
 
 namespace twi::services {
 namespace {
@@ -102,7 +103,7 @@ void AddKeyReleaseRoutes(net::Router& router, const keyrelease::KeyReleaseServic
 void AddOwnerRoutes(net::Router& router, owner::OwnerService& service, std::string owner_prefix) {
   const net::RouteOptions options{.json_body = true, .require_client_certificate = true};
   router.Handle(
-      "POST", "/v1/owner/workloads/register",
+      "POST", owner::kRegisterPath,
       net::JsonRoute([&service, owner_prefix](
                          const Json& body, const net::HttpRequest& http) -> absl::StatusOr<Json> {
         TWI_ASSIGN_OR_RETURN(const std::string owner, OwnerOf(http, owner_prefix));
@@ -110,7 +111,7 @@ void AddOwnerRoutes(net::Router& router, owner::OwnerService& service, std::stri
         return service.RegisterWorkload(*document, owner);
       }),
       options);
-  router.Handle("POST", "/v1/owner/releases/add",
+  router.Handle("POST", owner::kAddReleasePath,
                 OwnerRoute(owner_prefix,
                            [&service](const Json& body, const std::string& owner,
                                       const std::string& workload) -> absl::StatusOr<Json> {
@@ -118,7 +119,7 @@ void AddOwnerRoutes(net::Router& router, owner::OwnerService& service, std::stri
                              return service.AddRelease(workload, *release, owner);
                            }),
                 options);
-  router.Handle("POST", "/v1/owner/releases/revoke",
+  router.Handle("POST", owner::kRevokeReleasePath,
                 OwnerRoute(owner_prefix,
                            [&service](const Json& body, const std::string& owner,
                                       const std::string& workload) -> absl::StatusOr<Json> {
@@ -127,7 +128,7 @@ void AddOwnerRoutes(net::Router& router, owner::OwnerService& service, std::stri
                              return service.RevokeRelease(workload, release, owner);
                            }),
                 options);
-  router.Handle("POST", "/v1/owner/key-release-policy",
+  router.Handle("POST", owner::kKeyReleasePolicyPath,
                 OwnerRoute(owner_prefix,
                            [&service](const Json& body, const std::string& owner,
                                       const std::string& workload) -> absl::StatusOr<Json> {
@@ -135,7 +136,7 @@ void AddOwnerRoutes(net::Router& router, owner::OwnerService& service, std::stri
                              return service.SetKeyReleasePolicy(workload, *policy, owner);
                            }),
                 options);
-  router.Handle("POST", "/v1/owner/credentials/provision",
+  router.Handle("POST", owner::kProvisionPath,
                 OwnerRoute(owner_prefix,
                            [&service](const Json&, const std::string& owner,
                                       const std::string& workload) -> absl::StatusOr<Json> {

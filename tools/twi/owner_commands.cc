@@ -8,6 +8,7 @@
 #include "libs/core/status.h"
 #include "libs/deployment/layout.h"
 #include "libs/net/json_api.h"
+#include "libs/owner/owner_client.h"
 #include "libs/policy/workload_policy.h"
 #include "libs/policy/workload_render.h"
 #include "tools/twi/cli.h"
@@ -36,7 +37,7 @@ struct OwnerFlags {
   std::vector<std::string> claims;  // name=value
 };
 
-absl::StatusOr<Json> Call(OwnerFlags f, std::string_view path, const Json& body) {
+absl::StatusOr<owner::OwnerClient> Connect(OwnerFlags f) {
   if (!f.deployment.empty()) {
     const deployment::Layout layout(f.deployment);
     if (f.server.empty()) {
@@ -57,8 +58,15 @@ absl::StatusOr<Json> Call(OwnerFlags f, std::string_view path, const Json& body)
   TWI_ASSIGN_OR_RETURN(std::string key, ReadFile(f.key, 1 << 20));
   tls.private_key_pem = SecretBytes(AsBytes(key));
   SecureWipe(key.data(), key.size());
-  net::HttpsClient client(endpoint.host, endpoint.port, std::move(tls));
-  return net::PostJson(client, path, body);
+  return owner::OwnerClient(
+      std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls)));
+}
+
+// Connects and calls `call` on the client.
+template <typename Call>
+absl::StatusOr<Json> WithOwner(const OwnerFlags& f, Call call) {
+  TWI_ASSIGN_OR_RETURN(owner::OwnerClient client, Connect(f));
+  return call(client);
 }
 
 absl::StatusOr<Output> Print(absl::StatusOr<Json> result) {
@@ -94,8 +102,8 @@ absl::StatusOr<Output> Register(const OwnerFlags& f) {
   TWI_ASSIGN_OR_RETURN(std::string yaml, ReadFile(f.file, 1 << 20));
   // Checked here first, so a typo is reported with its key path before anything is sent.
   TWI_ASSIGN_OR_RETURN(const policy::WorkloadPolicy parsed, policy::ParseWorkloadPolicy(yaml));
-  return Print(Call(f, "/v1/owner/workloads/register",
-                    {{"workload", policy::WorkloadPolicyDocument(parsed)}}));
+  const Json document = policy::WorkloadPolicyDocument(parsed);
+  return Print(WithOwner(f, [&](owner::OwnerClient& c) { return c.Register(document); }));
 }
 
 absl::StatusOr<Output> AddRelease(const OwnerFlags& f) {
@@ -103,7 +111,8 @@ absl::StatusOr<Output> AddRelease(const OwnerFlags& f) {
   const Json release = {
       {"name", f.release},  {"tee", f.tee},         {"measurements", measurements},
       {"agents", f.agents}, {"min_svn", f.min_svn}, {"allow_debug", f.allow_debug}};
-  return Print(Call(f, "/v1/owner/releases/add", {{"workload", f.workload}, {"release", release}}));
+  return Print(
+      WithOwner(f, [&](owner::OwnerClient& c) { return c.AddRelease(f.workload, release); }));
 }
 
 absl::StatusOr<Output> SetReleasePolicy(const OwnerFlags& f) {
@@ -111,8 +120,8 @@ absl::StatusOr<Output> SetReleasePolicy(const OwnerFlags& f) {
   const Json policy = {{"minimum_status", f.minimum_status},
                        {"max_ear_age_seconds", f.max_ear_age},
                        {"claims", claims}};
-  return Print(
-      Call(f, "/v1/owner/key-release-policy", {{"workload", f.workload}, {"policy", policy}}));
+  return Print(WithOwner(
+      f, [&](owner::OwnerClient& c) { return c.SetKeyReleasePolicy(f.workload, policy); }));
 }
 
 void ConnectionFlags(CLI::App* command, OwnerFlags& f) {
@@ -152,8 +161,8 @@ void AddOwnerCommands(CLI::App& app, Context& context) {
   revoke->add_option("--workload", f->workload, "Workload name")->required();
   revoke->add_option("--release", f->release, "Release name")->required();
   twi::cli::Register(revoke, context, [f] {
-    return Print(Call(*f, "/v1/owner/releases/revoke",
-                      {{"workload", f->workload}, {"release", f->release}}));
+    return Print(WithOwner(
+        *f, [&](owner::OwnerClient& c) { return c.RevokeRelease(f->workload, f->release); }));
   });
 
   CLI::App* policy =
@@ -172,7 +181,7 @@ void AddOwnerCommands(CLI::App& app, Context& context) {
   ConnectionFlags(provision, *f);
   provision->add_option("--workload", f->workload, "Workload name")->required();
   twi::cli::Register(provision, context, [f] {
-    return Print(Call(*f, "/v1/owner/credentials/provision", {{"workload", f->workload}}));
+    return Print(WithOwner(*f, [&](owner::OwnerClient& c) { return c.Provision(f->workload); }));
   });
 }
 

@@ -24,12 +24,13 @@
 #include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/deployment/secrets.h"
-#include "libs/deployment/service_tls.h"
 #include "libs/ear/ear.h"
-#include "libs/net/json_api.h"
+#include "libs/net/client.h"
+#include "libs/owner/owner_client.h"
 #include "libs/policy/tier.h"
 #include "libs/policy/workload_render.h"
 #include "libs/rp/credentials.h"
+#include "services/deployment_files.h"
 #include "services/server.h"
 #include "tools/twi/cli.h"
 
@@ -177,29 +178,17 @@ absl::StatusOr<std::string> ExpectRefusal(const deployment::Layout& layout,
 // that is cleared for PII, and the Key Store makes the key the CA certifies.
 absl::Status ActAsOwner(const deployment::Layout& layout, const services::TwiServer& server) {
   TWI_ASSIGN_OR_RETURN(auto store, deployment::OpenKeyStore(layout, server.config().key_store));
-  deployment::ServiceTlsRequest request;
-  request.service = "owner/quickstart";
-  request.now = absl::Now();
-  request.validity = absl::Hours(1);
-  std::string ca_pem;
-  TWI_ASSIGN_OR_RETURN(deployment::ServiceTlsIdentity identity,
-                       deployment::IssueDeploymentServiceTls(std::move(request), layout,
-                                                             server.config(), *store, &ca_pem));
+  TWI_ASSIGN_OR_RETURN(net::TlsClientConfig tls,
+                       services::ClientTls({&layout, &server.config(), store.get(), absl::Now()},
+                                           "owner/quickstart"));
   TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(server.internal_url()));
-  net::TlsClientConfig tls;
-  tls.ca_pem = ca_pem;
-  tls.certificate_chain_pem = identity.chain_pem;
-  tls.private_key_pem = std::move(identity.key_pem);
-  net::HttpsClient owner(endpoint.host, endpoint.port, std::move(tls));
+  owner::OwnerClient owner(
+      std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls)));
   const Json policy = {{"minimum_status", "affirming"},
                        {"max_ear_age_seconds", 120},
                        {"claims", {{"cleared_for_pii", true}}}};
-  TWI_RETURN_IF_ERROR(net::PostJson(owner, "/v1/owner/key-release-policy",
-                                    {{"workload", kWorkloadPolicyName}, {"policy", policy}})
-                          .status());
-  return net::PostJson(owner, "/v1/owner/credentials/provision",
-                       {{"workload", kWorkloadPolicyName}})
-      .status();
+  TWI_RETURN_IF_ERROR(owner.SetKeyReleasePolicy(kWorkloadPolicyName, policy).status());
+  return owner.Provision(kWorkloadPolicyName).status();
 }
 
 absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
