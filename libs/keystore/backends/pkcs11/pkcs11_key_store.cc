@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -90,6 +91,10 @@ struct Pkcs11KeyStore::Token {
   size_t max_idle = 4;
   std::mutex mu;
   std::vector<CK_SESSION_HANDLE> idle;  // guarded by mu
+  // Private key handles by label, for WrapKeyFor: a search by label costs SoftHSM2 a scan of
+  // its object files on every call. Guarded by mu; dropped when the token says a handle is
+  // stale or the key is destroyed.
+  std::map<std::string, CK_OBJECT_HANDLE, std::less<>> private_handles;
 
   CK_FUNCTION_LIST* fn() const { return module->fn(); }
 
@@ -181,6 +186,25 @@ struct Pkcs11KeyStore::Token {
           absl::StrFormat("token \"%s\" holds several keys labelled \"%s\"", this->label, label));
     }
     return found[0];
+  }
+
+  // The private key labelled `label`, from private_handles or found (and then remembered).
+  absl::StatusOr<CK_OBJECT_HANDLE> FindPrivateCached(std::string_view label) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (auto it = private_handles.find(label); it != private_handles.end()) return it->second;
+    }
+    TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE found, Find(CKO_PRIVATE_KEY, label));
+    std::lock_guard<std::mutex> lock(mu);
+    private_handles[std::string(label)] = found;
+    return found;
+  }
+
+  void ForgetPrivate(std::string_view label) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = private_handles.find(label); it != private_handles.end()) {
+      private_handles.erase(it);
+    }
   }
 
   // The key type and public key of the key pair labelled `label`.
@@ -413,7 +437,6 @@ absl::StatusOr<WrappedKey> Pkcs11KeyStore::WrapKeyFor(std::string_view uri,
     return Error(Reason::kInvalidArgument, "keys are wrapped for EC P-256 and P-384 recipients");
   }
   TWI_ASSIGN_OR_RETURN(const std::string label, PrivateKeyLabel(uri, token_->label));
-  TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, token_->Find(CKO_PRIVATE_KEY, label));
   TWI_ASSIGN_OR_RETURN(const crypto::PublicKey::EcPoint peer, recipient.EcCoordinates());
   Bytes peer_point = {0x04};
   peer_point.insert(peer_point.end(), peer.x.begin(), peer.x.end());
@@ -446,7 +469,8 @@ absl::StatusOr<WrappedKey> Pkcs11KeyStore::WrapKeyFor(std::string_view uri,
   CK_ULONG point_size = 0;
   Bytes wrapped(kMaxWrappedSize);
   CK_ULONG wrapped_size = 0;
-  TWI_RETURN_IF_ERROR(token_->Run("C_WrapKey", [&](CK_SESSION_HANDLE session) -> CK_RV {
+  CK_OBJECT_HANDLE key = 0;
+  auto wrap_once = [&](CK_SESSION_HANDLE session) -> CK_RV {
     CK_FUNCTION_LIST* fn = token_->fn();
     CK_OBJECT_HANDLE ephemeral_public = 0, ephemeral_private = 0, kek = 0;
     CK_MECHANISM generate{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
@@ -473,7 +497,22 @@ absl::StatusOr<WrappedKey> Pkcs11KeyStore::WrapKeyFor(std::string_view uri,
     fn->C_DestroyObject(session, ephemeral_private);
     fn->C_DestroyObject(session, ephemeral_public);
     return rv;
-  }));
+  };
+  CK_RV wrap_rv = CKR_OK;
+  for (int attempt = 0;; ++attempt) {
+    TWI_ASSIGN_OR_RETURN(key, token_->FindPrivateCached(label));
+    const absl::Status status = token_->Run("C_WrapKey", [&](CK_SESSION_HANDLE session) {
+      wrap_rv = wrap_once(session);
+      return wrap_rv;
+    });
+    // A handle from before a token restart (or of a key destroyed elsewhere): look it up anew.
+    const bool stale = wrap_rv == CKR_KEY_HANDLE_INVALID || wrap_rv == CKR_OBJECT_HANDLE_INVALID;
+    if (stale) token_->ForgetPrivate(label);
+    if (!stale || attempt > 0) {
+      TWI_RETURN_IF_ERROR(status);
+      break;
+    }
+  }
   wrapped.resize(wrapped_size);
   TWI_ASSIGN_OR_RETURN(crypto::PublicKey ephemeral, EcPublicKey(type, ByteView(point, point_size)));
   LogInfo(kComponent, absl::StrFormat("token \"%s\": wrapped key \"%s\" for a %s recipient",
@@ -490,6 +529,7 @@ absl::Status Pkcs11KeyStore::DestroyKey(std::string_view uri) {
       return token_->fn()->C_DestroyObject(session, *public_key);
     }));
   }
+  token_->ForgetPrivate(label);
   TWI_RETURN_IF_ERROR(token_->Run("C_DestroyObject", [&](CK_SESSION_HANDLE session) {
     return token_->fn()->C_DestroyObject(session, private_key);
   }));

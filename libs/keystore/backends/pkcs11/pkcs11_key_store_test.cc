@@ -101,6 +101,11 @@ TEST_F(Pkcs11KeyStoreTest, TokenRemovedMidRunFailsCleanlyAndRecovers) {
                        store_->GenerateSigningKey("k", crypto::KeyType::kEcP256));
   ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
   ExpectSignsVerifiably(*signer);
+  ASSERT_OK_AND_ASSIGN(const std::string credential,
+                       store_->GenerateCredentialKey("c", crypto::KeyType::kEcP256));
+  ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey recipient,
+                       crypto::PrivateKey::Generate(crypto::KeyType::kEcP256));
+  ASSERT_OK(store_->WrapKeyFor(credential, recipient.public_key()).status());
   const std::string dir = token_->token_dir();
   const std::string away = dir + ".away";
   ASSERT_EQ(rename(dir.c_str(), away.c_str()), 0);
@@ -110,12 +115,20 @@ TEST_F(Pkcs11KeyStoreTest, TokenRemovedMidRunFailsCleanlyAndRecovers) {
   EXPECT_TRUE(reason == Reason::kKeyStoreUnavailable || reason == Reason::kKeyStoreKeyNotFound)
       << signature.status();
   EXPECT_EQ(signature.status().message().find(SoftHsmToken::kUserPin), std::string::npos);
+  // Nor does a wrap come out of a token that is gone, though its key handle was remembered.
+  const absl::StatusOr<WrappedKey> wrapped = store_->WrapKeyFor(credential, recipient.public_key());
+  ASSERT_FALSE(wrapped.ok());
+  const Reason wrap_reason = GetReason(wrapped.status());
+  EXPECT_TRUE(wrap_reason == Reason::kKeyStoreUnavailable ||
+              wrap_reason == Reason::kKeyStoreKeyNotFound)
+      << wrapped.status();
   signer.reset();
   store_.reset();
   ASSERT_EQ(rename(away.c_str(), dir.c_str()), 0);
   ASSERT_OK_AND_ASSIGN(store_, Pkcs11KeyStore::Open(token_->Options()));
   ASSERT_OK_AND_ASSIGN(signer, store_->OpenSigner(uri));
   ExpectSignsVerifiably(*signer);
+  EXPECT_OK(store_->WrapKeyFor(credential, recipient.public_key()).status());
 }
 
 // The backend-independent suite over a fresh SoftHSM2 token per test.
