@@ -198,9 +198,7 @@ absl::StatusOr<std::vector<StepCosts>> CryptoRounds(int count, const BaselineInp
       if (!verified.ok()) return verified.status();
       if (!wrapped.ok()) return wrapped.status();
       // The payload the server encrypts, built outside the timing (JSON, not crypto).
-      const std::string payload =
-          DumpJson({{"epk", jose::Jwk::FromPublicKey(wrapped->ephemeral).ToJson()},
-                    {"wrapped", Base64UrlEncode(wrapped->wrapped)}});
+      const std::string payload = keyrelease::WrappedKeyPayload(*wrapped);
       const double t3 = ThreadCpuSeconds();
       absl::StatusOr<std::string> jwe = jose::JweEncrypt(AsBytes(payload), recipient, fields);
       const double t4 = ThreadCpuSeconds();

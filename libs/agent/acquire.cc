@@ -13,6 +13,13 @@ absl::StatusOr<CredentialKey> NewCredentialKey(crypto::KeyType type) {
   return CredentialKeyFrom(std::move(private_key));
 }
 
+absl::StatusOr<CredentialKey> NewEncryptionKey(crypto::KeyType type) {
+  TWI_ASSIGN_OR_RETURN(crypto::PrivateKey private_key, crypto::PrivateKey::Generate(type));
+  jose::Jwk jwk = jose::Jwk::FromPublicKey(private_key.public_key());
+  std::string thumbprint = jwk.Thumbprint();
+  return CredentialKey{std::move(private_key), nullptr, std::move(jwk), std::move(thumbprint)};
+}
+
 absl::StatusOr<CredentialKey> CredentialKeyFrom(crypto::PrivateKey private_key) {
   TWI_ASSIGN_OR_RETURN(crypto::SignatureAlgorithm alg,
                        crypto::DefaultSignatureAlgorithm(private_key.type()));
@@ -38,6 +45,7 @@ absl::StatusOr<verifier::AttestationRequest> BuildAttestationRequest(
   request.formats = formats;
   request.purpose = purpose;
   if (with_csr) {
+    if (key.signer == nullptr) return Error(Reason::kKeyInvalid, "an encryption key signs no CSR");
     TWI_ASSIGN_OR_RETURN(x509::CertificateRequest csr, x509::CreateCsr(*key.signer));
     request.csr_pem = csr.ToPem();
   }
@@ -93,7 +101,7 @@ absl::StatusOr<Acquired> AcquireWithMechanismD(VerifierTransport& verifier,
                                                evidence::Attester& attester,
                                                const AcquireOptions& options) {
   // The encryption key lives only for this acquisition.
-  TWI_ASSIGN_OR_RETURN(const CredentialKey encryption, NewCredentialKey(options.key_type));
+  TWI_ASSIGN_OR_RETURN(const CredentialKey encryption, NewEncryptionKey(options.key_type));
   TWI_ASSIGN_OR_RETURN(verifier::AttestationResponse response,
                        Attest(verifier, attester, encryption, /*with_csr=*/false, {},
                               evidence::BindingPurpose::kEncryptionKey));

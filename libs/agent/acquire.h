@@ -43,13 +43,15 @@ class VerifierTransport {
 
 struct CredentialKey {
   crypto::PrivateKey private_key;
-  std::unique_ptr<crypto::Signer> signer;
+  std::unique_ptr<crypto::Signer> signer;  // null for an encryption key (mechanism D)
   jose::Jwk jwk;
   std::string thumbprint;
 };
 
 // A fresh key for one credential (WIMSE: a new key per credential).
 absl::StatusOr<CredentialKey> NewCredentialKey(crypto::KeyType type = crypto::KeyType::kEcP256);
+// Mechanism D's ephemeral encryption key (EC P-256, P-384 or RSA): no signer, never certified.
+absl::StatusOr<CredentialKey> NewEncryptionKey(crypto::KeyType type = crypto::KeyType::kEcP256);
 // The same for a key that came from elsewhere (mechanism D: released by the Key Store).
 absl::StatusOr<CredentialKey> CredentialKeyFrom(crypto::PrivateKey private_key);
 

@@ -14,9 +14,14 @@ namespace {
 using internal::OpenSslError;
 using internal::UniqueEvpPkeyCtx;
 
-// RFC 8017 §7.1.1 step 1b: mLen <= k - 2 hLen - 2, with hLen = 32 for SHA-256.
-constexpr size_t kOaepSha256Overhead = 2 * 32 + 2;
 constexpr char kDecryptFailed[] = "RSA-OAEP decryption failed";
+
+struct OaepHash {
+  const char* name;  // OpenSSL's
+  size_t size;
+};
+constexpr OaepHash kSha256{"SHA2-256", 32};
+constexpr OaepHash kSha1{"SHA1", 20};
 
 // keys.h admits RSA-PSS keys (id-RSASSA-PSS), which RFC 4055 §1.2 restricts to signatures.
 absl::Status CheckRsaEncryptionKey(EVP_PKEY* pkey, KeyType type) {
@@ -26,12 +31,12 @@ absl::Status CheckRsaEncryptionKey(EVP_PKEY* pkey, KeyType type) {
   return absl::OkStatus();
 }
 
-// A context for RSAES-OAEP with SHA-256 as both the label hash and the MGF1 hash (RFC 7518
-// §4.3: "RSA-OAEP-256" uses SHA-256 for both, unlike RFC 8017's SHA-1 default), empty label.
-UniqueEvpPkeyCtx OaepContext(EVP_PKEY* pkey, bool encrypt) {
+// A context for RSAES-OAEP with `hash` as both the label hash and the MGF1 hash (RFC 7518 §4.3:
+// "RSA-OAEP-256" uses SHA-256 for both), empty label.
+UniqueEvpPkeyCtx OaepContext(EVP_PKEY* pkey, bool encrypt, const OaepHash& hash) {
   UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
   char pad[] = OSSL_PKEY_RSA_PAD_MODE_OAEP;
-  char digest[] = "SHA2-256";
+  char* digest = const_cast<char*>(hash.name);
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE, pad, 0),
       OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST, digest, 0),
@@ -44,15 +49,15 @@ UniqueEvpPkeyCtx OaepContext(EVP_PKEY* pkey, bool encrypt) {
   return ctx;
 }
 
-}  // namespace
-
-absl::StatusOr<Bytes> RsaOaepSha256Encrypt(const PublicKey& recipient, const SecretBytes& message) {
+absl::StatusOr<Bytes> Encrypt(const PublicKey& recipient, const SecretBytes& message,
+                              const OaepHash& hash) {
   TWI_RETURN_IF_ERROR(CheckRsaEncryptionKey(recipient.evp(), recipient.type()));
   const size_t modulus_size = static_cast<size_t>(EVP_PKEY_get_size(recipient.evp()));
-  if (message.size() + kOaepSha256Overhead > modulus_size) {
+  // RFC 8017 §7.1.1 step 1b: mLen <= k - 2 hLen - 2.
+  if (message.size() + 2 * hash.size + 2 > modulus_size) {
     return Error(Reason::kInvalidArgument, "RSA-OAEP: message too long for the key");
   }
-  UniqueEvpPkeyCtx ctx = OaepContext(recipient.evp(), /*encrypt=*/true);
+  UniqueEvpPkeyCtx ctx = OaepContext(recipient.evp(), /*encrypt=*/true, hash);
   Bytes out(modulus_size);
   size_t len = out.size();
   if (!ctx ||
@@ -63,9 +68,10 @@ absl::StatusOr<Bytes> RsaOaepSha256Encrypt(const PublicKey& recipient, const Sec
   return out;
 }
 
-absl::StatusOr<SecretBytes> RsaOaepSha256Decrypt(const PrivateKey& own, ByteView ciphertext) {
+absl::StatusOr<SecretBytes> Decrypt(const PrivateKey& own, ByteView ciphertext,
+                                    const OaepHash& hash) {
   TWI_RETURN_IF_ERROR(CheckRsaEncryptionKey(own.evp(), own.type()));
-  UniqueEvpPkeyCtx ctx = OaepContext(own.evp(), /*encrypt=*/false);
+  UniqueEvpPkeyCtx ctx = OaepContext(own.evp(), /*encrypt=*/false, hash);
   if (!ctx) return OpenSslError(Reason::kCryptoFailure, "RSA-OAEP: cannot set up decryption");
   // RFC 8017 §7.1.2 step 1b: the ciphertext is exactly k bytes.
   const size_t modulus_size = static_cast<size_t>(EVP_PKEY_get_size(own.evp()));
@@ -80,6 +86,24 @@ absl::StatusOr<SecretBytes> RsaOaepSha256Decrypt(const PrivateKey& own, ByteView
   internal::ClearOpenSslErrors();
   if (!ok) return Error(Reason::kDecryptionFailed, kDecryptFailed);
   return SecretBytes(out.view().first(len));
+}
+
+}  // namespace
+
+absl::StatusOr<Bytes> RsaOaepSha256Encrypt(const PublicKey& recipient, const SecretBytes& message) {
+  return Encrypt(recipient, message, kSha256);
+}
+
+absl::StatusOr<SecretBytes> RsaOaepSha256Decrypt(const PrivateKey& own, ByteView ciphertext) {
+  return Decrypt(own, ciphertext, kSha256);
+}
+
+absl::StatusOr<Bytes> RsaOaepSha1Encrypt(const PublicKey& recipient, const SecretBytes& message) {
+  return Encrypt(recipient, message, kSha1);
+}
+
+absl::StatusOr<SecretBytes> RsaOaepSha1Decrypt(const PrivateKey& own, ByteView ciphertext) {
+  return Decrypt(own, ciphertext, kSha1);
 }
 
 }  // namespace twi::crypto

@@ -73,8 +73,9 @@ absl::StatusOr<ReleaseResponse> KeyReleaseService::Release(const ReleaseRequest&
     return Annotate(Error(Reason::kKeyInvalid, recipient.status().message()), "key");
   }
   const crypto::KeyType type = recipient->key().type();
-  if (type != crypto::KeyType::kEcP256 && type != crypto::KeyType::kEcP384) {
-    return Error(Reason::kKeyInvalid, "the encryption key must be an EC P-256 or P-384 key");
+  if (type != crypto::KeyType::kEcP256 && type != crypto::KeyType::kEcP384 &&
+      type != crypto::KeyType::kRsa) {
+    return Error(Reason::kKeyInvalid, "the encryption key must be an EC P-256, P-384 or RSA key");
   }
 
   // The EAR, first without the workload's freshness bound (which depends on whose it is).
@@ -124,10 +125,9 @@ absl::StatusOr<ReleaseResponse> KeyReleaseService::Release(const ReleaseRequest&
   // Every check passed: only now does the token make a wrap.
   TWI_ASSIGN_OR_RETURN(const keystore::WrappedKey wrapped,
                        key_store_->WrapKeyFor(provisioned.key_uri, recipient->key()));
-  const Json payload = {{"epk", jose::Jwk::FromPublicKey(wrapped.ephemeral).ToJson()},
-                        {"wrapped", Base64UrlEncode(wrapped.wrapped)}};
+  const std::string payload = WrappedKeyPayload(wrapped);
   ReleaseResponse response;
-  TWI_ASSIGN_OR_RETURN(response.jwe, jose::JweEncrypt(AsBytes(DumpJson(payload)), recipient->key(),
+  TWI_ASSIGN_OR_RETURN(response.jwe, jose::JweEncrypt(AsBytes(payload), recipient->key(),
                                                       {.kid = recipient->Thumbprint(),
                                                        .cty = std::string(kWrappedKeyContentType),
                                                        .typ = std::nullopt}));
@@ -142,6 +142,16 @@ absl::StatusOr<ReleaseResponse> KeyReleaseService::Release(const ReleaseRequest&
   return response;
 }
 
+std::string WrappedKeyPayload(const keystore::WrappedKey& wrapped) {
+  Json payload = {{"wrapped", Base64UrlEncode(wrapped.wrapped)}};
+  if (wrapped.ephemeral.has_value()) {
+    payload["epk"] = jose::Jwk::FromPublicKey(*wrapped.ephemeral).ToJson();
+  } else {
+    payload["ek"] = Base64UrlEncode(wrapped.encrypted_kek);
+  }
+  return DumpJson(payload);
+}
+
 absl::StatusOr<crypto::PrivateKey> OpenReleasedKey(std::string_view jwe,
                                                    const crypto::PrivateKey& encryption_key) {
   TWI_ASSIGN_OR_RETURN(const jose::JweDecrypted decrypted, jose::JweDecrypt(jwe, encryption_key));
@@ -151,15 +161,26 @@ absl::StatusOr<crypto::PrivateKey> OpenReleasedKey(std::string_view jwe,
   absl::StatusOr<Json> payload = ParseJsonObject(decrypted.plaintext.as_string());
   if (!payload.ok()) return Error(Reason::kJoseMalformed, "the wrapped-key payload is not JSON");
   const auto epk = payload->find("epk");
+  const auto ek = payload->find("ek");
   const auto wrapped = payload->find("wrapped");
-  if (epk == payload->end() || wrapped == payload->end() || !wrapped->is_string()) {
-    return Error(Reason::kJoseMalformed, "the wrapped-key payload lacks \"epk\" or \"wrapped\"");
+  if ((epk == payload->end()) == (ek == payload->end()) || wrapped == payload->end() ||
+      !wrapped->is_string() || (ek != payload->end() && !ek->is_string())) {
+    return Error(Reason::kJoseMalformed,
+                 "the wrapped-key payload needs \"wrapped\" and one of \"epk\" or \"ek\"");
   }
-  TWI_ASSIGN_OR_RETURN(const jose::Jwk ephemeral, jose::Jwk::FromJson(*epk));
+  keystore::WrappedKey key{.ephemeral = std::nullopt, .encrypted_kek = {}, .wrapped = {}};
+  if (epk != payload->end()) {
+    TWI_ASSIGN_OR_RETURN(const jose::Jwk ephemeral, jose::Jwk::FromJson(*epk));
+    key.ephemeral = ephemeral.key();
+  } else {
+    absl::StatusOr<Bytes> encrypted = Base64UrlDecode(ek->get<std::string>());
+    if (!encrypted.ok()) return Error(Reason::kJoseMalformed, "\"ek\" is not base64url");
+    key.encrypted_kek = *std::move(encrypted);
+  }
   absl::StatusOr<Bytes> blob = Base64UrlDecode(wrapped->get<std::string>());
   if (!blob.ok()) return Error(Reason::kJoseMalformed, "\"wrapped\" is not base64url");
-  return keystore::UnwrapKey({.ephemeral = ephemeral.key(), .wrapped = *std::move(blob)},
-                             encryption_key);
+  key.wrapped = *std::move(blob);
+  return keystore::UnwrapKey(key, encryption_key);
 }
 
 }  // namespace twi::keyrelease

@@ -3,14 +3,16 @@
 //   POST /v1/keys/release  <- {"ear": JWT, "key": JWK}
 //                          -> {"jwe": compact JWE, "identifier": SPIFFE ID, "workload": name}
 //
-// "key" is the workload's ephemeral encryption key (EC P-256 or P-384) whose RFC 7638
+// "key" is the workload's ephemeral encryption key (EC P-256 or P-384, or RSA) whose RFC 7638
 // thumbprint the evidence bound with purpose "encryption-key". The Key Store checks the EAR
 // (trusted Verifier key, age within the workload's key-release policy, tier, claims, the
 // release still endorsed, the bound key being this one), wraps the credential key for that
 // key inside the token (keystore::KeyStore::WrapKeyFor) and sends the wrap as the payload of
-// a JWE to the same key ("alg" ECDH-ES+A256KW, "enc" A256GCM, "cty" twi-wrapped-key+json):
+// a JWE to the same key ("alg" ECDH-ES+A256KW for EC keys, RSA-OAEP-256 for RSA keys; "enc"
+// A256GCM; "cty" twi-wrapped-key+json):
 //
-//   {"epk": JWK (the token's one-time ECDH key), "wrapped": b64url (RFC 5649 of PKCS#8)}
+//   {"epk": JWK (EC: the token's one-time ECDH key)  |  "ek": b64url (RSA: the token's one-time
+//    AES key, RSAES-OAEP-SHA-1 encrypted), "wrapped": b64url (RFC 5649 of PKCS#8)}
 //
 // The process serving the request never holds the clear key, nor anything that unwraps it.
 // The workload decrypts (OpenReleasedKey) and pairs the key with the public credential the
@@ -62,7 +64,7 @@ class KeyReleaseService {
         verifier_keys_(std::move(verifier_keys)),
         clock_(clock) {}
 
-  // Thread-safe. Reasons: kRequestInvalid, kKeyInvalid (not an EC P-256/P-384 JWK),
+  // Thread-safe. Reasons: kRequestInvalid, kKeyInvalid (not an EC P-256/P-384 or RSA JWK),
   // kEarUntrustedKey, kEarExpired, kEarTooOld (older than the policy's max_ear_age: a
   // replayed EAR), kEarInvalid, kKeyMismatch (the EAR binds another key, or a credential key),
   // kWorkloadUnknown, kReleaseRevoked, kKeyReleaseDenied (tier, claims, no policy),
@@ -76,6 +78,9 @@ class KeyReleaseService {
   const jose::Jwks verifier_keys_;
   const Clock* clock_;
 };
+
+// The JWE payload (above) of a wrap: what the Key Store encrypts to the recipient.
+std::string WrappedKeyPayload(const keystore::WrappedKey& wrapped);
 
 // The workload's side: decrypts the JWE with its encryption key and unwraps the credential key.
 // Reasons: those of jose::JweDecrypt and keystore::UnwrapKey; kJoseMalformed for a payload that

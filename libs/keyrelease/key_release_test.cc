@@ -180,7 +180,7 @@ TEST_F(KeyReleaseServiceTest, RefusesEarsThatAreNotForThisKeyWorkloadOrTime) {
   EXPECT_THAT(Release(Ear(*encryption_)), HasReason(Reason::kEarUntrustedKey));
 }
 
-TEST_F(KeyReleaseServiceTest, OnlyEcEncryptionKeysAndProvisionedWorkloads) {
+TEST_F(KeyReleaseServiceTest, OnlyEncryptionKeyTypesAndProvisionedWorkloads) {
   ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey ed25519,
                        crypto::PrivateKey::Generate(crypto::KeyType::kEd25519));
   EXPECT_THAT(service_->Release({.ear = Ear(ed25519),

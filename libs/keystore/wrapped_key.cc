@@ -3,6 +3,7 @@
 #include "libs/core/status.h"
 #include "libs/crypto/aes.h"
 #include "libs/crypto/ecdh.h"
+#include "libs/crypto/rsa_oaep.h"
 
 namespace twi::keystore {
 namespace {
@@ -33,9 +34,18 @@ ByteView WithoutBlockPadding(ByteView der) {
 
 absl::StatusOr<crypto::PrivateKey> UnwrapKey(const WrappedKey& wrapped,
                                              const crypto::PrivateKey& recipient) {
-  TWI_ASSIGN_OR_RETURN(const SecretBytes z, crypto::EcdhSharedSecret(recipient, wrapped.ephemeral));
-  // CKD_NULL with CKA_VALUE_LEN 32: the token keeps the trailing bytes of Z (wrapped_key.h).
-  const SecretBytes kek(z.view().subspan(z.size() - kWrappingKeySize));
+  SecretBytes kek;
+  if (wrapped.ephemeral.has_value()) {
+    TWI_ASSIGN_OR_RETURN(const SecretBytes z,
+                         crypto::EcdhSharedSecret(recipient, *wrapped.ephemeral));
+    // CKD_NULL with CKA_VALUE_LEN 32: the token keeps the trailing bytes of Z (wrapped_key.h).
+    kek = SecretBytes(z.view().subspan(z.size() - kWrappingKeySize));
+  } else {
+    TWI_ASSIGN_OR_RETURN(kek, crypto::RsaOaepSha1Decrypt(recipient, wrapped.encrypted_kek));
+    if (kek.size() != kWrappingKeySize) {
+      return Error(Reason::kDecryptionFailed, "AES key unwrap failed");
+    }
+  }
   TWI_ASSIGN_OR_RETURN(const SecretBytes der, crypto::AesKeyUnwrapPad(kek, wrapped.wrapped));
   absl::StatusOr<crypto::PrivateKey> key =
       crypto::PrivateKey::FromPkcs8Der(WithoutBlockPadding(der.view()));

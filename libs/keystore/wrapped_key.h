@@ -14,23 +14,32 @@
 // test CredentialKeysLeaveOnlyWrappedForTheirRecipient for P-384 recipients.
 #pragma once
 
+#include <optional>
+
 #include "absl/status/statusor.h"
 #include "libs/core/bytes.h"
 #include "libs/crypto/keys.h"
 
 namespace twi::keystore {
 
+// RSA recipients (no ECDH): the store generates a one-time AES-256 key inside the token, wraps
+// the private key with it (RFC 5649), and wraps that AES key for the recipient's RSA key with
+// CKM_RSA_PKCS_OAEP, whose only hash in SoftHSM2 is SHA-1 (RFC 8017's default OAEP).
 struct WrappedKey {
-  crypto::PublicKey ephemeral;  // the store's one-time ECDH public key
-  Bytes wrapped;                // RFC 5649 wrap of the PKCS#8 DER private key
+  // EC recipients: the store's one-time ECDH public key; RSA recipients: none.
+  std::optional<crypto::PublicKey> ephemeral;
+  // RSA recipients: the one-time AES key, RSAES-OAEP(SHA-1) encrypted to the recipient.
+  Bytes encrypted_kek;
+  Bytes wrapped;  // RFC 5649 wrap of the PKCS#8 DER private key
 };
 
 // Size of the AES key taken from Z (AES-256).
 inline constexpr size_t kWrappingKeySize = 32;
 
-// Recomputes the wrapping key with `recipient` and unwraps. kKeyInvalid if `recipient` is not
-// an EC key on the ephemeral key's curve; kDecryptionFailed if the wrap does not open (another
-// recipient, a changed blob); kKeyInvalid if what opens is not a private key.
+// Recomputes (EC) or decrypts (RSA) the wrapping key with `recipient` and unwraps. kKeyInvalid
+// if `recipient` does not fit the wrap (an EC key on another curve, an RSA key for an ECDH wrap
+// or the reverse); kDecryptionFailed if the wrap does not open (another recipient, a changed
+// blob); kKeyInvalid if what opens is not a private key.
 absl::StatusOr<crypto::PrivateKey> UnwrapKey(const WrappedKey& wrapped,
                                              const crypto::PrivateKey& recipient);
 

@@ -21,6 +21,7 @@
 #include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/ear/ear.h"
+#include "libs/jose/jwe.h"
 #include "libs/keyrelease/key_release.h"
 #include "libs/keystore/wrapped_key.h"
 #include "libs/net/client.h"
@@ -354,7 +355,8 @@ TEST_F(KeyReleaseRefusalsTest, TheKeyGoesOnlyToTheKeyTheEvidenceBound) {
                          Base64UrlDecode(payload["wrapped"].get<std::string>()));
     ASSERT_OK_AND_ASSIGN(
         const crypto::PrivateKey unwrapped,
-        keystore::UnwrapKey({.ephemeral = epk.key(), .wrapped = wrapped}, mine.private_key));
+        keystore::UnwrapKey({.ephemeral = epk.key(), .encrypted_kek = {}, .wrapped = wrapped},
+                            mine.private_key));
     EXPECT_TRUE(unwrapped.public_key().Equals(key.public_key()));
   }
   // P-384 encryption keys work as well.
@@ -364,6 +366,27 @@ TEST_F(KeyReleaseRefusalsTest, TheKeyGoesOnlyToTheKeyTheEvidenceBound) {
   ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey same,
                        keyrelease::OpenReleasedKey(p384.jwe, other.private_key));
   EXPECT_TRUE(same.public_key().Equals(key.public_key()));
+}
+
+// An RSA encryption key gets an RSA-OAEP-256 JWE, and inside it the key wrapped by the token.
+TEST_F(KeyReleaseRefusalsTest, RsaEncryptionKeysGetAnRsaOaep256Release) {
+  ASSERT_OK_AND_ASSIGN(const agent::CredentialKey rsa,
+                       agent::NewEncryptionKey(crypto::KeyType::kRsa));
+  ASSERT_OK_AND_ASSIGN(const std::string ear,
+                       EarFor(rsa, kImageV1, evidence::BindingPurpose::kEncryptionKey));
+  ASSERT_OK_AND_ASSIGN(const keyrelease::ReleaseResponse released, Release(ear, rsa));
+  ASSERT_OK_AND_ASSIGN(const jose::JweDecrypted jwe,
+                       jose::JweDecrypt(released.jwe, rsa.private_key));
+  EXPECT_EQ(jwe.protected_header["alg"], "RSA-OAEP-256");
+  ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey key,
+                       keyrelease::OpenReleasedKey(released.jwe, rsa.private_key));
+  ASSERT_OK_AND_ASSIGN(const std::string published,
+                       ReadFile(dir() + "/data/provisioned/orders.json"));
+  ASSERT_OK_AND_ASSIGN(const Json record, ParseJsonObject(published));
+  ASSERT_OK_AND_ASSIGN(const auto chain,
+                       x509::Certificate::ChainFromPem(
+                           record["credentials"]["x509_svid"]["chain_pem"].get<std::string>()));
+  EXPECT_TRUE(chain[0].public_key().Equals(key.public_key()));
 }
 
 TEST_F(KeyReleaseRefusalsTest, AnEarOlderThanThePolicyAllowsIsAReplay) {

@@ -67,7 +67,8 @@ absl::StatusOr<crypto::KeyType> KeyTypeFromName(std::string_view name) {
   if (name == "p256") return crypto::KeyType::kEcP256;
   if (name == "p384") return crypto::KeyType::kEcP384;
   if (name == "ed25519") return crypto::KeyType::kEd25519;
-  return Error(Reason::kInvalidArgument, "key type must be p256, p384 or ed25519");
+  if (name == "rsa") return crypto::KeyType::kRsa;  // mechanism D's encryption key only
+  return Error(Reason::kInvalidArgument, "key type must be p256, p384, ed25519 or rsa");
 }
 
 absl::StatusOr<Output> RunAcquire(AcquireFlags f) {
@@ -156,8 +157,9 @@ void AddAgentCommands(CLI::App& app, Context& context) {
   acquire->add_flag("--debug", f->debug, "Sample TEE: report debug mode enabled");
   acquire->add_option("--formats", f->formats, "x509-svid,wit (default: all entitled)");
   acquire
-      ->add_option("--key-type", f->key_type,
-                   "Credential key: p256, p384 or ed25519 (D: the encryption key, p256 or p384)")
+      ->add_option(
+          "--key-type", f->key_type,
+          "Credential key: p256, p384 or ed25519 (D: the encryption key, p256, p384 or rsa)")
       ->capture_default_str();
   Register(acquire, context, [f] { return RunAcquire(*f); });
 

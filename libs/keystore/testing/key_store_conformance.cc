@@ -125,27 +125,40 @@ TEST_P(KeyStoreConformanceTest, CredentialKeysLeaveOnlyWrappedForTheirRecipient)
     ASSERT_OK_AND_ASSIGN(const std::string uri, store_->GenerateCredentialKey(label, type));
     ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
     ExpectSignsVerifiably(*signer);
-    // The recipient's curve need not be the credential key's.
+    // The recipient's key type need not be the credential key's.
     for (const crypto::KeyType recipient_type :
-         {crypto::KeyType::kEcP256, crypto::KeyType::kEcP384}) {
+         {crypto::KeyType::kEcP256, crypto::KeyType::kEcP384, crypto::KeyType::kRsa}) {
+      SCOPED_TRACE(crypto::KeyTypeName(recipient_type));
+      const bool rsa = recipient_type == crypto::KeyType::kRsa;
       ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey recipient,
                            crypto::PrivateKey::Generate(recipient_type));
       ASSERT_OK_AND_ASSIGN(const WrappedKey wrapped,
                            store_->WrapKeyFor(uri, recipient.public_key()));
-      EXPECT_EQ(wrapped.ephemeral.type(), recipient_type);
+      ASSERT_EQ(wrapped.ephemeral.has_value(), !rsa);
+      EXPECT_EQ(wrapped.encrypted_kek.empty(), !rsa);
+      if (!rsa) {
+        EXPECT_EQ(wrapped.ephemeral->type(), recipient_type);
+      }
       ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey released, UnwrapKey(wrapped, recipient));
       EXPECT_TRUE(released.public_key().Equals(signer->public_key()));
 
-      // A second release uses a new ephemeral key.
+      // A second release uses a new one-time key.
       ASSERT_OK_AND_ASSIGN(const WrappedKey again, store_->WrapKeyFor(uri, recipient.public_key()));
-      EXPECT_FALSE(again.ephemeral.Equals(wrapped.ephemeral));
+      EXPECT_NE(again.wrapped, wrapped.wrapped);
 
       ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey other,
                            crypto::PrivateKey::Generate(recipient_type));
       EXPECT_THAT(UnwrapKey(wrapped, other), HasReason(Reason::kDecryptionFailed));
-      WrappedKey changed{.ephemeral = wrapped.ephemeral, .wrapped = wrapped.wrapped};
+      WrappedKey changed{.ephemeral = wrapped.ephemeral,
+                         .encrypted_kek = wrapped.encrypted_kek,
+                         .wrapped = wrapped.wrapped};
       changed.wrapped[changed.wrapped.size() / 2] ^= 1;
       EXPECT_THAT(UnwrapKey(changed, recipient), HasReason(Reason::kDecryptionFailed));
+      if (rsa) {
+        changed.wrapped = wrapped.wrapped;
+        changed.encrypted_kek[10] ^= 1;
+        EXPECT_THAT(UnwrapKey(changed, recipient), HasReason(Reason::kDecryptionFailed));
+      }
     }
   }
 }

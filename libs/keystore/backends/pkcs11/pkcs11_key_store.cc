@@ -430,79 +430,146 @@ absl::StatusOr<Pkcs11KeyProtection> Pkcs11KeyStore::Protection(std::string_view 
                              .never_extractable = values[4] == CK_TRUE};
 }
 
+namespace {
+
+CK_BBOOL kYes = CK_TRUE;
+CK_BBOOL kNo = CK_FALSE;
+
+// What one wrap in the token yields (wrapped_key.h).
+struct TokenWrap {
+  uint8_t point[160];  // EC: the one-time public point (CKA_EC_POINT)
+  CK_ULONG point_size = 0;
+  Bytes encrypted_kek;  // RSA: the one-time AES key, OAEP-encrypted
+  Bytes wrapped = Bytes(kMaxWrappedSize);
+  CK_ULONG wrapped_size = 0;
+};
+
+// A one-time AES-256 key: a session object, sensitive, usable only to wrap; `extractable` so
+// that an RSA recipient's key can wrap it in turn.
+std::vector<CK_ATTRIBUTE> KekTemplate(CK_OBJECT_CLASS* secret, CK_KEY_TYPE* aes, CK_ULONG* size,
+                                      bool extractable) {
+  return {Attribute(CKA_CLASS, secret, sizeof(*secret)),
+          Attribute(CKA_KEY_TYPE, aes, sizeof(*aes)),
+          Attribute(CKA_VALUE_LEN, size, sizeof(*size)),
+          Attribute(CKA_TOKEN, &kNo, sizeof(kNo)),
+          Attribute(CKA_SENSITIVE, &kYes, sizeof(kYes)),
+          Attribute(CKA_EXTRACTABLE, extractable ? &kYes : &kNo, sizeof(kYes)),
+          Attribute(CKA_WRAP, &kYes, sizeof(kYes)),
+          Attribute(CKA_ENCRYPT, &kNo, sizeof(kNo)),
+          Attribute(CKA_DECRYPT, &kNo, sizeof(kNo))};
+}
+
+CK_RV WrapWithAes(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE kek,
+                  CK_OBJECT_HANDLE key, TokenWrap& out) {
+  CK_MECHANISM wrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};
+  out.wrapped_size = static_cast<CK_ULONG>(out.wrapped.size());
+  return fn->C_WrapKey(session, &wrap, kek, key, out.wrapped.data(), &out.wrapped_size);
+}
+
+// EC recipients: a one-time key pair on the recipient's curve, ECDH with the recipient's point
+// into an AES key (kdf CKD_NULL), the wrap. Every object is a session object destroyed here.
+CK_RV WrapWithEcdh(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key,
+                   crypto::KeyType type, Bytes& peer_point, TokenWrap& out) {
+  const ByteView params = CurveParams(type);
+  CK_ATTRIBUTE public_template[] = {Attribute(CKA_TOKEN, &kNo, sizeof(kNo)),
+                                    Attribute(CKA_EC_PARAMS, params.data(), params.size())};
+  CK_ATTRIBUTE private_template[] = {
+      Attribute(CKA_TOKEN, &kNo, sizeof(kNo)), Attribute(CKA_SENSITIVE, &kYes, sizeof(kYes)),
+      Attribute(CKA_EXTRACTABLE, &kNo, sizeof(kNo)), Attribute(CKA_DERIVE, &kYes, sizeof(kYes))};
+  CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
+  CK_KEY_TYPE aes = CKK_AES;
+  CK_ULONG size = kWrappingKeySize;
+  std::vector<CK_ATTRIBUTE> kek_template = KekTemplate(&secret, &aes, &size, false);
+  CK_OBJECT_HANDLE ephemeral_public = 0, ephemeral_private = 0, kek = 0;
+  CK_MECHANISM generate{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+  CK_RV rv = fn->C_GenerateKeyPair(session, &generate, public_template, std::size(public_template),
+                                   private_template, std::size(private_template), &ephemeral_public,
+                                   &ephemeral_private);
+  if (rv != CKR_OK) return rv;
+  CK_ATTRIBUTE point_attribute = Attribute(CKA_EC_POINT, out.point, sizeof(out.point));
+  rv = fn->C_GetAttributeValue(session, ephemeral_public, &point_attribute, 1);
+  out.point_size = point_attribute.ulValueLen;
+  if (rv == CKR_OK) {
+    CK_ECDH1_DERIVE_PARAMS ecdh{CKD_NULL, 0, nullptr, static_cast<CK_ULONG>(peer_point.size()),
+                                peer_point.data()};
+    CK_MECHANISM derive{CKM_ECDH1_DERIVE, &ecdh, sizeof(ecdh)};
+    rv = fn->C_DeriveKey(session, &derive, ephemeral_private, kek_template.data(),
+                         static_cast<CK_ULONG>(kek_template.size()), &kek);
+  }
+  if (rv == CKR_OK) rv = WrapWithAes(fn, session, kek, key, out);
+  if (kek != 0) fn->C_DestroyObject(session, kek);
+  fn->C_DestroyObject(session, ephemeral_private);
+  fn->C_DestroyObject(session, ephemeral_public);
+  return rv;
+}
+
+// RSA recipients: a one-time AES key generated in the token wraps the key, and the recipient's
+// public key (imported as a session object) wraps the AES key with RSAES-OAEP; SoftHSM2 does
+// OAEP with SHA-1 and MGF1-SHA-1 only, so those are asked for explicitly.
+CK_RV WrapWithRsa(CK_FUNCTION_LIST* fn, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key,
+                  crypto::PublicKey::RsaParams& rsa, TokenWrap& out) {
+  CK_OBJECT_CLASS secret = CKO_SECRET_KEY;
+  CK_KEY_TYPE aes = CKK_AES;
+  CK_ULONG size = kWrappingKeySize;
+  std::vector<CK_ATTRIBUTE> kek_template = KekTemplate(&secret, &aes, &size, true);
+  CK_OBJECT_CLASS public_class = CKO_PUBLIC_KEY;
+  CK_KEY_TYPE rsa_type = CKK_RSA;
+  CK_ATTRIBUTE recipient_template[] = {Attribute(CKA_CLASS, &public_class, sizeof(public_class)),
+                                       Attribute(CKA_KEY_TYPE, &rsa_type, sizeof(rsa_type)),
+                                       Attribute(CKA_TOKEN, &kNo, sizeof(kNo)),
+                                       Attribute(CKA_WRAP, &kYes, sizeof(kYes)),
+                                       Attribute(CKA_MODULUS, rsa.n.data(), rsa.n.size()),
+                                       Attribute(CKA_PUBLIC_EXPONENT, rsa.e.data(), rsa.e.size())};
+  CK_OBJECT_HANDLE kek = 0, recipient = 0;
+  CK_MECHANISM generate{CKM_AES_KEY_GEN, nullptr, 0};
+  CK_RV rv = fn->C_GenerateKey(session, &generate, kek_template.data(),
+                               static_cast<CK_ULONG>(kek_template.size()), &kek);
+  if (rv != CKR_OK) return rv;
+  rv = WrapWithAes(fn, session, kek, key, out);
+  if (rv == CKR_OK) {
+    rv = fn->C_CreateObject(session, recipient_template, std::size(recipient_template), &recipient);
+  }
+  if (rv == CKR_OK) {
+    CK_RSA_PKCS_OAEP_PARAMS oaep{CKM_SHA_1, CKG_MGF1_SHA1, CKZ_DATA_SPECIFIED, nullptr, 0};
+    CK_MECHANISM wrap{CKM_RSA_PKCS_OAEP, &oaep, sizeof(oaep)};
+    out.encrypted_kek.resize(rsa.n.size() + 1);
+    CK_ULONG encrypted_size = static_cast<CK_ULONG>(out.encrypted_kek.size());
+    rv = fn->C_WrapKey(session, &wrap, recipient, kek, out.encrypted_kek.data(), &encrypted_size);
+    out.encrypted_kek.resize(rv == CKR_OK ? encrypted_size : 0);
+  }
+  if (recipient != 0) fn->C_DestroyObject(session, recipient);
+  fn->C_DestroyObject(session, kek);
+  return rv;
+}
+
+}  // namespace
+
 absl::StatusOr<WrappedKey> Pkcs11KeyStore::WrapKeyFor(std::string_view uri,
                                                       const crypto::PublicKey& recipient) {
   const crypto::KeyType type = recipient.type();
-  if (type != crypto::KeyType::kEcP256 && type != crypto::KeyType::kEcP384) {
-    return Error(Reason::kInvalidArgument, "keys are wrapped for EC P-256 and P-384 recipients");
+  const bool ec = type == crypto::KeyType::kEcP256 || type == crypto::KeyType::kEcP384;
+  if (!ec && type != crypto::KeyType::kRsa) {
+    return Error(Reason::kInvalidArgument,
+                 "keys are wrapped for EC P-256, P-384 and RSA recipients");
   }
   TWI_ASSIGN_OR_RETURN(const std::string label, PrivateKeyLabel(uri, token_->label));
-  TWI_ASSIGN_OR_RETURN(const crypto::PublicKey::EcPoint peer, recipient.EcCoordinates());
-  Bytes peer_point = {0x04};
-  peer_point.insert(peer_point.end(), peer.x.begin(), peer.x.end());
-  peer_point.insert(peer_point.end(), peer.y.begin(), peer.y.end());
-
-  const ByteView params = CurveParams(type);
-  CK_BBOOL yes = CK_TRUE;
-  CK_BBOOL no = CK_FALSE;
-  CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
-  CK_KEY_TYPE aes = CKK_AES;
-  CK_ULONG kek_size = kWrappingKeySize;
-  // Session objects only: the ephemeral pair and the wrapping key die with this call.
-  CK_ATTRIBUTE public_template[] = {Attribute(CKA_TOKEN, &no, sizeof(no)),
-                                    Attribute(CKA_EC_PARAMS, params.data(), params.size())};
-  CK_ATTRIBUTE private_template[] = {
-      Attribute(CKA_TOKEN, &no, sizeof(no)), Attribute(CKA_SENSITIVE, &yes, sizeof(yes)),
-      Attribute(CKA_EXTRACTABLE, &no, sizeof(no)), Attribute(CKA_DERIVE, &yes, sizeof(yes))};
-  CK_ATTRIBUTE kek_template[] = {
-      Attribute(CKA_CLASS, &secret_class, sizeof(secret_class)),
-      Attribute(CKA_KEY_TYPE, &aes, sizeof(aes)),
-      Attribute(CKA_VALUE_LEN, &kek_size, sizeof(kek_size)),
-      Attribute(CKA_TOKEN, &no, sizeof(no)),
-      Attribute(CKA_SENSITIVE, &yes, sizeof(yes)),
-      Attribute(CKA_EXTRACTABLE, &no, sizeof(no)),
-      Attribute(CKA_WRAP, &yes, sizeof(yes)),
-      Attribute(CKA_ENCRYPT, &no, sizeof(no)),
-      Attribute(CKA_DECRYPT, &no, sizeof(no)),
-  };
-  uint8_t point[160];
-  CK_ULONG point_size = 0;
-  Bytes wrapped(kMaxWrappedSize);
-  CK_ULONG wrapped_size = 0;
-  CK_OBJECT_HANDLE key = 0;
-  auto wrap_once = [&](CK_SESSION_HANDLE session) -> CK_RV {
-    CK_FUNCTION_LIST* fn = token_->fn();
-    CK_OBJECT_HANDLE ephemeral_public = 0, ephemeral_private = 0, kek = 0;
-    CK_MECHANISM generate{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
-    CK_RV rv = fn->C_GenerateKeyPair(
-        session, &generate, public_template, std::size(public_template), private_template,
-        std::size(private_template), &ephemeral_public, &ephemeral_private);
-    if (rv != CKR_OK) return rv;
-    CK_ATTRIBUTE point_attribute = Attribute(CKA_EC_POINT, point, sizeof(point));
-    rv = fn->C_GetAttributeValue(session, ephemeral_public, &point_attribute, 1);
-    point_size = point_attribute.ulValueLen;
-    if (rv == CKR_OK) {
-      CK_ECDH1_DERIVE_PARAMS ecdh{CKD_NULL, 0, nullptr, static_cast<CK_ULONG>(peer_point.size()),
-                                  peer_point.data()};
-      CK_MECHANISM derive{CKM_ECDH1_DERIVE, &ecdh, sizeof(ecdh)};
-      rv = fn->C_DeriveKey(session, &derive, ephemeral_private, kek_template,
-                           std::size(kek_template), &kek);
-    }
-    if (rv == CKR_OK) {
-      CK_MECHANISM wrap{CKM_AES_KEY_WRAP_PAD, nullptr, 0};
-      wrapped_size = static_cast<CK_ULONG>(wrapped.size());
-      rv = fn->C_WrapKey(session, &wrap, kek, key, wrapped.data(), &wrapped_size);
-    }
-    if (kek != 0) fn->C_DestroyObject(session, kek);
-    fn->C_DestroyObject(session, ephemeral_private);
-    fn->C_DestroyObject(session, ephemeral_public);
-    return rv;
-  };
+  Bytes peer_point;
+  crypto::PublicKey::RsaParams rsa;
+  if (ec) {
+    TWI_ASSIGN_OR_RETURN(const crypto::PublicKey::EcPoint peer, recipient.EcCoordinates());
+    peer_point = {0x04};
+    peer_point.insert(peer_point.end(), peer.x.begin(), peer.x.end());
+    peer_point.insert(peer_point.end(), peer.y.begin(), peer.y.end());
+  } else {
+    TWI_ASSIGN_OR_RETURN(rsa, recipient.Rsa());
+  }
+  TokenWrap out;
   CK_RV wrap_rv = CKR_OK;
   for (int attempt = 0;; ++attempt) {
-    TWI_ASSIGN_OR_RETURN(key, token_->FindPrivateCached(label));
+    TWI_ASSIGN_OR_RETURN(const CK_OBJECT_HANDLE key, token_->FindPrivateCached(label));
     const absl::Status status = token_->Run("C_WrapKey", [&](CK_SESSION_HANDLE session) {
-      wrap_rv = wrap_once(session);
+      wrap_rv = ec ? WrapWithEcdh(token_->fn(), session, key, type, peer_point, out)
+                   : WrapWithRsa(token_->fn(), session, key, rsa, out);
       return wrap_rv;
     });
     // A handle from before a token restart (or of a key destroyed elsewhere): look it up anew.
@@ -513,11 +580,16 @@ absl::StatusOr<WrappedKey> Pkcs11KeyStore::WrapKeyFor(std::string_view uri,
       break;
     }
   }
-  wrapped.resize(wrapped_size);
-  TWI_ASSIGN_OR_RETURN(crypto::PublicKey ephemeral, EcPublicKey(type, ByteView(point, point_size)));
+  out.wrapped.resize(out.wrapped_size);
+  WrappedKey result{.ephemeral = std::nullopt,
+                    .encrypted_kek = std::move(out.encrypted_kek),
+                    .wrapped = std::move(out.wrapped)};
+  if (ec) {
+    TWI_ASSIGN_OR_RETURN(result.ephemeral, EcPublicKey(type, ByteView(out.point, out.point_size)));
+  }
   LogInfo(kComponent, absl::StrFormat("token \"%s\": wrapped key \"%s\" for a %s recipient",
                                       token_->label, label, crypto::KeyTypeName(type)));
-  return WrappedKey{.ephemeral = std::move(ephemeral), .wrapped = std::move(wrapped)};
+  return result;
 }
 
 absl::Status Pkcs11KeyStore::DestroyKey(std::string_view uri) {
