@@ -38,6 +38,15 @@ MATCHER(IsOk, "is OK") {
   return status.ok();
 }
 
+// A StatusOr that is OK and whose value matches `matcher`.
+MATCHER_P(IsOkAndHolds, matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(matcher, *arg, result_listener);
+}
+
 }  // namespace twi::testing
 
 #define EXPECT_OK(expr) EXPECT_THAT((expr), ::twi::testing::IsOk())

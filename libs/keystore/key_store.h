@@ -24,9 +24,9 @@ class KeyStore {
  public:
   virtual ~KeyStore() = default;
 
-  // Generates a signing key pair (EC P-256 or P-384) labelled `label`; returns the URI of its
-  // private key. kInvalidArgument for another key type or a label already in use; the Key
-  // Store reasons (kKeyStoreUnavailable, kKeyStoreLoginFailed) otherwise.
+  // Generates a signing key pair (EC P-256, P-384 or Ed25519) labelled `label`; returns the URI of
+  // its private key. kInvalidArgument for another key type or a label already in use; the Key Store
+  // reasons (kKeyStoreUnavailable, kKeyStoreLoginFailed) otherwise.
   virtual absl::StatusOr<std::string> GenerateSigningKey(std::string_view label,
                                                          crypto::KeyType type) = 0;
 

@@ -14,6 +14,7 @@
 namespace twi::x509::der {
 
 inline constexpr uint8_t kTagBitString = 0x03;
+inline constexpr uint8_t kTagObjectIdentifier = 0x06;
 inline constexpr uint8_t kTagSequence = 0x30;  // constructed
 
 // Appends the definite-length encoding of `length` (X.690 §8.1.3, minimal form per §10.1).

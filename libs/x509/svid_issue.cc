@@ -36,6 +36,9 @@ constexpr uint8_t kKeyUsage[] = {0x30, 0x0e, 0x06, 0x03, 0x55, 0x1d, 0x0f, 0x01,
 constexpr uint8_t kExtKeyUsage[] = {
     0x30, 0x1d, 0x06, 0x03, 0x55, 0x1d, 0x25, 0x04, 0x16, 0x30, 0x14, 0x06, 0x08, 0x2b, 0x06, 0x01,
     0x05, 0x05, 0x07, 0x03, 0x01, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02};
+constexpr uint8_t kOidBasicConstraints[] = {0x06, 0x03, 0x55, 0x1d, 0x13};
+constexpr uint8_t kOidKeyUsage[] = {0x06, 0x03, 0x55, 0x1d, 0x0f};
+constexpr uint8_t kOidExtKeyUsage[] = {0x06, 0x03, 0x55, 0x1d, 0x25};
 constexpr uint8_t kOidSubjectAltName[] = {0x06, 0x03, 0x55, 0x1d, 0x11};
 constexpr uint8_t kOidSubjectKeyId[] = {0x06, 0x03, 0x55, 0x1d, 0x0e};
 constexpr uint8_t kOidAuthorityKeyId[] = {0x06, 0x03, 0x55, 0x1d, 0x23};
@@ -99,6 +102,36 @@ absl::StatusOr<ByteView> SubjectPublicKeyBits(ByteView spki) {
   return bits.contents.subspan(1);
 }
 
+// The Extension element for an extension appended by a PrecertHook (RFC 5280 §4.1).
+absl::StatusOr<Bytes> HookExtensionDer(const Extension& extension) {
+  if (extension.critical) {
+    return Error(Reason::kInvalidArgument, "an added extension must not be critical");
+  }
+  ASN1_OBJECT* object = OBJ_txt2obj(extension.oid.c_str(), /*no_name=*/1);
+  if (object == nullptr) {
+    return Error(Reason::kInvalidArgument, "the added extension's OID is not dotted-decimal");
+  }
+  unsigned char* encoded = nullptr;
+  const int size = i2d_ASN1_OBJECT(object, &encoded);
+  ASN1_OBJECT_free(object);
+  if (size <= 0) return Error(Reason::kCryptoFailure, "cannot encode an OID");
+  const Bytes oid(encoded, encoded + size);
+  OPENSSL_free(encoded);
+  for (ByteView own :
+       {ByteView(kOidBasicConstraints), ByteView(kOidKeyUsage), ByteView(kOidExtKeyUsage),
+        ByteView(kOidSubjectAltName), ByteView(kOidSubjectKeyId), ByteView(kOidAuthorityKeyId)}) {
+    if (ByteView(oid) == own) {
+      return Error(Reason::kInvalidArgument, "the added extension repeats one the SVID has");
+    }
+  }
+  ByteView value = extension.der_value;
+  TWI_RETURN_IF_ERROR(der::Read(value, Reason::kInvalidArgument).status());
+  if (!value.empty()) {
+    return Error(Reason::kInvalidArgument, "the added extension's value is not one element");
+  }
+  return ExtensionDer(oid, extension.der_value);
+}
+
 std::string SerialHex(const Bytes& serial) {
   size_t first = 0;
   while (first + 1 < serial.size() && serial[first] == 0) ++first;
@@ -111,7 +144,8 @@ absl::StatusOr<IssuedCertificate> IssueX509Svid(const spiffe::SpiffeId& id,
                                                 const crypto::PublicKey& key, absl::Time now,
                                                 absl::Duration ttl, absl::Duration backdate,
                                                 const Certificate& issuer,
-                                                const crypto::Signer& signer, Bytes serial) {
+                                                const crypto::Signer& signer, Bytes serial,
+                                                const PrecertHook& hook) {
   // The same validation as the template path, so both refuse the same inputs.
   TWI_ASSIGN_OR_RETURN(CertificateTemplate tmpl, X509SvidTemplate(id, key, now, ttl, backdate));
   TWI_RETURN_IF_ERROR(internal::CheckIssuer(key, &issuer, signer));
@@ -135,15 +169,31 @@ absl::StatusOr<IssuedCertificate> IssueX509Svid(const spiffe::SpiffeId& id,
   const Bytes aki = internal::AuthorityKeyIdentifier(issuer.native());
 
   const Bytes san = der::Sequence({der::Tlv(kTagUri, AsBytes(tmpl.uri_sans[0]))});
-  const Bytes extensions = der::Tlv(
-      kTagExtensions,
-      der::Sequence(
-          {kBasicConstraints, kKeyUsage, kExtKeyUsage, ExtensionDer(kOidSubjectAltName, san),
-           ExtensionDer(kOidSubjectKeyId, der::Tlv(kTagOctetString, ski)),
-           ExtensionDer(kOidAuthorityKeyId, der::Sequence({der::Tlv(kTagKeyIdentifier, aki)}))}));
-  const Bytes tbs = der::Sequence({kVersion3, der::Tlv(der::kTagInteger, serial), algorithm,
-                                   issuer_name, der::Sequence({Time(not_before), Time(not_after)}),
-                                   kSubjectOTwi, spki, extensions});
+  const Bytes san_extension = ExtensionDer(kOidSubjectAltName, san);
+  const Bytes ski_extension = ExtensionDer(kOidSubjectKeyId, der::Tlv(kTagOctetString, ski));
+  const Bytes aki_extension =
+      ExtensionDer(kOidAuthorityKeyId, der::Sequence({der::Tlv(kTagKeyIdentifier, aki)}));
+  const auto make_tbs = [&](ByteView extra) {
+    Bytes list = der::Sequence(
+        {kBasicConstraints, kKeyUsage, kExtKeyUsage, san_extension, ski_extension, aki_extension});
+    if (!extra.empty()) {
+      list = der::Sequence({kBasicConstraints, kKeyUsage, kExtKeyUsage, san_extension,
+                            ski_extension, aki_extension, extra});
+    }
+    return der::Sequence({kVersion3, der::Tlv(der::kTagInteger, serial), algorithm, issuer_name,
+                          der::Sequence({Time(not_before), Time(not_after)}), kSubjectOTwi, spki,
+                          der::Tlv(kTagExtensions, list)});
+  };
+  Bytes tbs = make_tbs({});
+  if (hook) {
+    TWI_ASSIGN_OR_RETURN(const Extension extension,
+                         hook(Precertificate{.tbs = tbs,
+                                             .serial_hex = SerialHex(serial),
+                                             .not_before = not_before,
+                                             .not_after = not_after}));
+    TWI_ASSIGN_OR_RETURN(const Bytes extra, HookExtensionDer(extension));
+    tbs = make_tbs(extra);
+  }
 
   TWI_ASSIGN_OR_RETURN(Bytes raw_signature, signer.Sign(tbs));
   // A faulty signer (a token glitch, a fault attack) must never release a bad signature.

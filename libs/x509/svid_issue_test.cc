@@ -5,6 +5,7 @@
 #include "libs/x509/der.h"
 #include "libs/x509/der_reader.h"
 #include "libs/x509/issue.h"
+#include "libs/x509/precert.h"
 #include "libs/x509/svid.h"
 #include "libs/x509/testing/test_pki.h"
 #include "testing/status_matchers.h"
@@ -95,6 +96,90 @@ TEST(SvidIssueRefusalTest, RefusesWhatTheGeneralPathRefuses) {
   EXPECT_THAT(IssueX509Svid(id, key, TestNow(), absl::Hours(1), absl::Seconds(10),
                             pki.intermediate.certificate, *pki.intermediate.signer, {0x80, 0x01}),
               HasReason(Reason::kInvalidArgument));
+}
+
+// DER of 2.25.91098881304171676652294184819108632895.1, twi's provenance pointer (X.690
+// §8.19, computed independently of OpenSSL's encoder that the hook path uses).
+constexpr char kPointerOidHex[] = "06156981898980e7f0e182a789adfeeac9f4abe1b23f01";
+constexpr char kPointerOid[] = "2.25.91098881304171676652294184819108632895.1";
+
+absl::StatusOr<IssuedCertificate> IssueWithHook(const testing::Pki& pki,
+                                                const crypto::PublicKey& key,
+                                                const PrecertHook& hook) {
+  TWI_ASSIGN_OR_RETURN(spiffe::SpiffeId id, spiffe::SpiffeId::Parse(kWorkloadId));
+  return IssueX509Svid(id, key, TestNow(), absl::Minutes(30), absl::Seconds(10),
+                       pki.intermediate.certificate, *pki.intermediate.signer, {}, hook);
+}
+
+TEST(PrecertHookTest, RemovingTheAddedExtensionGivesBackThePrecertificate) {
+  ASSERT_OK_AND_ASSIGN(const testing::Pki pki, testing::MakePki(TestNow()));
+  ASSERT_OK_AND_ASSIGN(auto key, testing::NewSigner(crypto::KeyType::kEcP256));
+  std::string seen_serial;
+  Bytes seen_tbs;
+  const Bytes value = {0x30, 0x03, 0x02, 0x01, 0x07};  // SEQUENCE { INTEGER 7 }
+  ASSERT_OK_AND_ASSIGN(const IssuedCertificate issued,
+                       IssueWithHook(pki, key->public_key(), [&](const Precertificate& pre) {
+                         seen_serial = pre.serial_hex;
+                         seen_tbs.assign(pre.tbs.begin(), pre.tbs.end());
+                         return Extension{
+                             .oid = kPointerOid, .critical = false, .der_value = value};
+                       }));
+  EXPECT_EQ(seen_serial, issued.serial_hex);
+  ASSERT_OK_AND_ASSIGN(const Bytes oid, HexDecode(kPointerOidHex));
+  ASSERT_OK_AND_ASSIGN(const std::optional<RawExtension> found, FindExtension(issued.der, oid));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_FALSE(found->critical);
+  EXPECT_EQ(found->value, value);
+  ASSERT_OK_AND_ASSIGN(const Bytes precert, TbsWithoutExtension(issued.der, oid));
+  EXPECT_EQ(precert, seen_tbs);
+  EXPECT_NE(TbsOf(issued.der), seen_tbs);
+  // Still a valid X509-SVID: the pointer is non-critical, so RPs that do not know it ignore it.
+  ASSERT_OK_AND_ASSIGN(const Certificate parsed, Certificate::FromDer(issued.der));
+  ASSERT_OK_AND_ASSIGN(spiffe::SpiffeId validated,
+                       ValidateX509Svid({parsed, pki.intermediate.certificate},
+                                        testing::kTrustDomain, {pki.root.certificate}, TestNow()));
+  EXPECT_EQ(validated.ToString(), kWorkloadId);
+
+  // Without a hook nothing is added, and removal changes nothing.
+  ASSERT_OK_AND_ASSIGN(const IssuedCertificate plain,
+                       IssueWithHook(pki, key->public_key(), nullptr));
+  ASSERT_OK_AND_ASSIGN(const std::optional<RawExtension> none, FindExtension(plain.der, oid));
+  EXPECT_FALSE(none.has_value());
+  ASSERT_OK_AND_ASSIGN(const Bytes unchanged, TbsWithoutExtension(plain.der, oid));
+  EXPECT_EQ(unchanged, TbsOf(plain.der));
+}
+
+TEST(PrecertHookTest, AFailingOrBadHookIssuesNothing) {
+  ASSERT_OK_AND_ASSIGN(const testing::Pki pki, testing::MakePki(TestNow()));
+  ASSERT_OK_AND_ASSIGN(auto key, testing::NewSigner(crypto::KeyType::kEcP256));
+  const crypto::PublicKey& k = key->public_key();
+  EXPECT_THAT(IssueWithHook(pki, k,
+                            [](const Precertificate&) -> absl::StatusOr<Extension> {
+                              return Error(Reason::kLogUnavailable, "log down");
+                            }),
+              HasReason(Reason::kLogUnavailable));
+  const auto returning = [](Extension extension) {
+    return [extension](const Precertificate&) -> absl::StatusOr<Extension> { return extension; };
+  };
+  EXPECT_THAT(
+      IssueWithHook(pki, k, returning({.oid = "1.2.3.4", .critical = true, .der_value = {5, 0}})),
+      HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(IssueWithHook(
+                  pki, k, returning({.oid = "2.5.29.17", .critical = false, .der_value = {5, 0}})),
+              HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(IssueWithHook(
+                  pki, k, returning({.oid = "1.2.3.4", .critical = false, .der_value = {5, 0, 5}})),
+              HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(IssueWithHook(
+                  pki, k, returning({.oid = "not an oid", .critical = false, .der_value = {5, 0}})),
+              HasReason(Reason::kInvalidArgument));
+}
+
+TEST(PrecertTest, MalformedCertificatesAreRefused) {
+  const Bytes oid = {0x06, 0x03, 0x2a, 0x03, 0x04};
+  EXPECT_THAT(TbsWithoutExtension(Bytes{0x30, 0x03, 0x02, 0x01}, oid),
+              HasReason(Reason::kCertificateInvalid));
+  EXPECT_THAT(FindExtension(Bytes{0x04, 0x00}, oid), HasReason(Reason::kCertificateInvalid));
 }
 
 }  // namespace

@@ -47,6 +47,23 @@ TEST_P(KeyStoreConformanceTest, GeneratesP256AndP384KeysThatSign) {
   EXPECT_FALSE(signer256->public_key().Equals(signer384->public_key()));
 }
 
+// The transparency log signs its checkpoints with Ed25519 (C2SP signed-note).
+TEST_P(KeyStoreConformanceTest, GeneratesEd25519SigningKeysButNotCredentialKeys) {
+  ASSERT_OK_AND_ASSIGN(const std::string uri,
+                       store_->GenerateSigningKey("log", crypto::KeyType::kEd25519));
+  ASSERT_OK_AND_ASSIGN(auto signer, store_->OpenSigner(uri));
+  EXPECT_EQ(signer->algorithm(), crypto::SignatureAlgorithm::kEd25519);
+  EXPECT_EQ(signer->public_key().type(), crypto::KeyType::kEd25519);
+  ExpectSignsVerifiably(*signer);
+  // Ed25519 is deterministic: one message, one signature.
+  const Bytes message = ToBytes("tlog checkpoint");
+  ASSERT_OK_AND_ASSIGN(const Bytes first, signer->Sign(message));
+  ASSERT_OK_AND_ASSIGN(const Bytes second, signer->Sign(message));
+  EXPECT_EQ(first, second);
+  EXPECT_THAT(store_->GenerateCredentialKey("c", crypto::KeyType::kEd25519),
+              HasReason(Reason::kInvalidArgument));
+}
+
 TEST_P(KeyStoreConformanceTest, KeysPersistAcrossStores) {
   ASSERT_OK_AND_ASSIGN(const std::string uri,
                        store_->GenerateSigningKey("wit-signing", crypto::KeyType::kEcP256));

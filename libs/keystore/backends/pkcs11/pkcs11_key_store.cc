@@ -25,9 +25,18 @@ constexpr size_t kMaxWrappedSize = 4096;
 // DER OBJECT IDENTIFIERs of the curves, as CKA_EC_PARAMS holds them (RFC 5480 namedCurve).
 constexpr uint8_t kP256Params[] = {0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
 constexpr uint8_t kP384Params[] = {0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22};
+// id-Ed25519 (RFC 8410), the form of CKA_EC_PARAMS PKCS#11 3.0 §2.3.5 gives for Edwards curves.
+constexpr uint8_t kEd25519Params[] = {0x06, 0x03, 0x2b, 0x65, 0x70};
 
 ByteView CurveParams(crypto::KeyType type) {
-  return type == crypto::KeyType::kEcP256 ? ByteView(kP256Params) : ByteView(kP384Params);
+  switch (type) {
+    case crypto::KeyType::kEcP256:
+      return kP256Params;
+    case crypto::KeyType::kEcP384:
+      return kP384Params;
+    default:
+      return kEd25519Params;
+  }
 }
 
 std::string PaddedLabel(std::string_view label) {
@@ -78,6 +87,16 @@ absl::StatusOr<crypto::PublicKey> EcPublicKey(crypto::KeyType type, ByteView ec_
     return Error(Reason::kKeyInvalid, "the token returned a malformed EC point");
   }
   return crypto::PublicKey::FromEcCoordinates(type, point.subspan(1, n), point.subspan(1 + n, n));
+}
+
+// For Edwards keys CKA_EC_POINT is the DER OCTET STRING around the 32-byte encoding (PKCS#11 3.0
+// §2.3.6); the bare encoding is accepted too.
+absl::StatusOr<crypto::PublicKey> Ed25519PublicKey(ByteView ec_point) {
+  ByteView raw = ec_point;
+  if (raw.size() == 34 && raw[0] == 0x04 && raw[1] == 32) raw.remove_prefix(2);
+  if (raw.size() != 32)
+    return Error(Reason::kKeyInvalid, "the token returned a malformed Ed25519 key");
+  return crypto::PublicKey::FromEd25519(raw);
 }
 
 }  // namespace
@@ -224,6 +243,10 @@ struct Pkcs11KeyStore::Token {
       type = crypto::KeyType::kEcP256;
     } else if (ec_params == ByteView(kP384Params)) {
       type = crypto::KeyType::kEcP384;
+    } else if (ec_params == ByteView(kEd25519Params)) {
+      TWI_ASSIGN_OR_RETURN(crypto::PublicKey key,
+                           Ed25519PublicKey(ByteView(point, attributes[1].ulValueLen)));
+      return std::make_pair(crypto::KeyType::kEd25519, std::move(key));
     } else {
       return Error(Reason::kUnsupportedAlgorithm,
                    absl::StrFormat("key \"%s\" is on a curve twi does not sign with", label));
@@ -236,7 +259,8 @@ struct Pkcs11KeyStore::Token {
 
 namespace {
 
-// A Signer whose private key stays in the token: SHA-2 here, CKM_ECDSA in the token.
+// A Signer whose private key stays in the token: for ECDSA, SHA-2 here and CKM_ECDSA in the
+// token; for Ed25519, CKM_EDDSA over the whole message (pure Ed25519 hashes internally).
 class Pkcs11Signer final : public crypto::Signer {
  public:
   Pkcs11Signer(std::shared_ptr<Pkcs11KeyStore::Token> token, std::string label,
@@ -249,16 +273,19 @@ class Pkcs11Signer final : public crypto::Signer {
         public_key_(std::move(public_key)) {}
 
   absl::StatusOr<Bytes> Sign(ByteView data) const override {
+    const bool eddsa = algorithm_ == crypto::SignatureAlgorithm::kEd25519;
     const bool p256 = algorithm_ == crypto::SignatureAlgorithm::kEcdsaP256Sha256;
-    const Bytes digest = crypto::Digest(
-        p256 ? crypto::DigestAlgorithm::kSha256 : crypto::DigestAlgorithm::kSha384, data);
-    Bytes signature(p256 ? 64 : 96);
+    const Bytes digest = eddsa ? Bytes(data.begin(), data.end())
+                               : crypto::Digest(p256 ? crypto::DigestAlgorithm::kSha256
+                                                     : crypto::DigestAlgorithm::kSha384,
+                                                data);
+    Bytes signature(p256 || eddsa ? 64 : 96);
     CK_ULONG size = 0;
     for (int attempt = 0;; ++attempt) {
       const CK_OBJECT_HANDLE key = key_.load();
       CK_RV rv = CKR_OK;
       absl::Status status = token_->Run("C_Sign", [&](CK_SESSION_HANDLE session) {
-        CK_MECHANISM mechanism{CKM_ECDSA, nullptr, 0};
+        CK_MECHANISM mechanism{eddsa ? CKM_EDDSA : CKM_ECDSA, nullptr, 0};
         rv = token_->fn()->C_SignInit(session, &mechanism, key);
         if (rv != CKR_OK) return rv;
         size = static_cast<CK_ULONG>(signature.size());
@@ -325,8 +352,12 @@ absl::StatusOr<std::string> Pkcs11KeyStore::GenerateCredentialKey(std::string_vi
 
 absl::StatusOr<std::string> Pkcs11KeyStore::GenerateKeyPair(std::string_view label,
                                                             crypto::KeyType type, bool credential) {
-  if (type != crypto::KeyType::kEcP256 && type != crypto::KeyType::kEcP384) {
-    return Error(Reason::kInvalidArgument, "the Key Store generates EC P-256 and P-384 keys");
+  const bool edwards = type == crypto::KeyType::kEd25519;
+  if (type != crypto::KeyType::kEcP256 && type != crypto::KeyType::kEcP384 &&
+      (!edwards || credential)) {
+    return Error(Reason::kInvalidArgument,
+                 credential ? "the Key Store generates EC P-256 and P-384 credential keys"
+                            : "the Key Store generates EC P-256, P-384 and Ed25519 signing keys");
   }
   if (label.empty()) return Error(Reason::kInvalidArgument, "a key needs a label");
   if (auto existing = token_->Find(CKO_PRIVATE_KEY, label); existing.ok()) {
@@ -365,7 +396,7 @@ absl::StatusOr<std::string> Pkcs11KeyStore::GenerateKeyPair(std::string_view lab
       Attribute(CKA_ID, id.data(), id.size()),
   };
   TWI_RETURN_IF_ERROR(token_->Run("C_GenerateKeyPair", [&](CK_SESSION_HANDLE session) {
-    CK_MECHANISM mechanism{CKM_EC_KEY_PAIR_GEN, nullptr, 0};
+    CK_MECHANISM mechanism{edwards ? CKM_EC_EDWARDS_KEY_PAIR_GEN : CKM_EC_KEY_PAIR_GEN, nullptr, 0};
     CK_OBJECT_HANDLE public_key = 0, private_key = 0;
     return token_->fn()->C_GenerateKeyPair(session, &mechanism, public_template,
                                            std::size(public_template), private_template,

@@ -7,7 +7,9 @@
 #include "gtest/gtest.h"
 #include "libs/storage/backends/sqlite/sqlite_database.h"
 #include "libs/storage/testing/issuance_ledger_conformance.h"
+#include "libs/storage/testing/log_store_conformance.h"
 #include "libs/storage/testing/nonce_store_conformance.h"
+#include "libs/storage/testing/provenance_store_conformance.h"
 #include "testing/temp_dir.h"
 
 namespace twi::storage {
@@ -15,8 +17,12 @@ namespace {
 
 using testing::IssuanceLedgerBackend;
 using testing::IssuanceLedgerConformanceTest;
+using testing::LogStoreBackend;
+using testing::LogStoreConformanceTest;
 using testing::NonceStoreBackend;
 using testing::NonceStoreConformanceTest;
+using testing::ProvenanceStoreBackend;
+using testing::ProvenanceStoreConformanceTest;
 
 // A fresh database per call, in one directory removed when the test binary exits.
 std::shared_ptr<SqliteDatabase> OpenFreshDatabase() {
@@ -41,6 +47,18 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, IssuanceLedgerConformanceTest,
                          ::testing::Values(IssuanceLedgerBackend("sqlite", []() {
                            std::shared_ptr<SqliteDatabase> db = OpenFreshDatabase();
                            return db ? NewSqliteIssuanceLedger(db) : nullptr;
+                         })));
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, LogStoreConformanceTest,
+                         ::testing::Values(LogStoreBackend("sqlite", []() {
+                           std::shared_ptr<SqliteDatabase> db = OpenFreshDatabase();
+                           return db ? NewSqliteLogStore(db) : nullptr;
+                         })));
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, ProvenanceStoreConformanceTest,
+                         ::testing::Values(ProvenanceStoreBackend("sqlite", []() {
+                           std::shared_ptr<SqliteDatabase> db = OpenFreshDatabase();
+                           return db ? NewSqliteProvenanceStore(db) : nullptr;
                          })));
 
 }  // namespace

@@ -17,7 +17,9 @@
 #include "libs/core/clock.h"
 #include "libs/storage/backends/sqlite/sqlite_connection.h"
 #include "libs/storage/issuance_ledger.h"
+#include "libs/storage/log_store.h"
 #include "libs/storage/nonce_store.h"
+#include "libs/storage/provenance_store.h"
 
 namespace twi::storage {
 
@@ -75,5 +77,7 @@ class SqliteDatabase {
 // The stores over one database. Several stores may share a database. Thread-safe.
 std::unique_ptr<NonceStore> NewSqliteNonceStore(std::shared_ptr<SqliteDatabase> db);
 std::unique_ptr<IssuanceLedger> NewSqliteIssuanceLedger(std::shared_ptr<SqliteDatabase> db);
+std::unique_ptr<LogStore> NewSqliteLogStore(std::shared_ptr<SqliteDatabase> db);
+std::unique_ptr<ProvenanceStore> NewSqliteProvenanceStore(std::shared_ptr<SqliteDatabase> db);
 
 }  // namespace twi::storage

@@ -61,6 +61,65 @@ DROP INDEX issuances_by_subject;
 CREATE INDEX issuances_by_time ON issuances (issued_at_us, seq);
 CREATE INDEX issuances_by_subject ON issuances (subject, issued_at_us, seq);
 )sql"},
+    {5, "transparency log",
+     R"sql(
+-- Sequenced entries; idx is the log index, so an index can never be given twice.
+CREATE TABLE log_entries (
+  idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+  entry BLOB NOT NULL CHECK (length(entry) BETWEEN 1 AND 65535)
+);
+-- Hashes of the perfect subtrees, 256 consecutive nodes of one level per row (8 KiB when
+-- full): a tile of the tlog-tiles API is one row at a level that is a multiple of 8, and a
+-- batch rewrites only the last row of each level instead of inserting a row per node.
+CREATE TABLE log_strata (
+  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
+  chunk INTEGER NOT NULL CHECK (chunk >= 0),
+  hashes BLOB NOT NULL CHECK (length(hashes) % 32 = 0 AND length(hashes) BETWEEN 32 AND 8192),
+  PRIMARY KEY (level, chunk)
+) WITHOUT ROWID;
+CREATE TABLE log_state (
+  id INTEGER PRIMARY KEY CHECK (id = 0),
+  sequenced INTEGER NOT NULL CHECK (sequenced >= 0),
+  integrated INTEGER NOT NULL CHECK (integrated BETWEEN 0 AND sequenced)
+);
+INSERT INTO log_state (id, sequenced, integrated) VALUES (0, 0, 0);
+CREATE TABLE log_checkpoints (
+  size INTEGER PRIMARY KEY CHECK (size >= 0),
+  note TEXT NOT NULL,
+  published_at_us INTEGER NOT NULL
+);
+)sql"},
+    {6, "provenance",
+     R"sql(
+-- Workload Provenance documents, content-addressed and immutable.
+CREATE TABLE provenance_documents (
+  digest TEXT PRIMARY KEY NOT NULL CHECK (digest LIKE 'sha256:%'),
+  kind TEXT NOT NULL CHECK (kind <> ''),
+  media_type TEXT NOT NULL CHECK (media_type <> ''),
+  spec_version TEXT NOT NULL,
+  name TEXT NOT NULL,
+  -- JSON array of "alg:hex" strings.
+  subject_digests TEXT NOT NULL,
+  content BLOB NOT NULL,
+  added_at_us INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE provenance_links (
+  seq INTEGER PRIMARY KEY,
+  workload TEXT NOT NULL CHECK (workload <> ''),
+  release TEXT NOT NULL CHECK (release <> ''),
+  digest TEXT NOT NULL REFERENCES provenance_documents (digest),
+  UNIQUE (workload, release, digest)
+);
+-- One Credential Provenance record per credential; digest is its log entry.
+CREATE TABLE provenance_records (
+  digest TEXT PRIMARY KEY NOT NULL CHECK (digest LIKE 'sha256:%'),
+  credential_id TEXT NOT NULL UNIQUE CHECK (credential_id <> ''),
+  log_index INTEGER NOT NULL UNIQUE CHECK (log_index >= 0),
+  content_type TEXT NOT NULL CHECK (content_type <> ''),
+  content BLOB NOT NULL,
+  created_at_us INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -71,6 +71,13 @@ std::string SqliteStatement::ColumnText(int column) const {
   return text == nullptr ? std::string() : std::string(text, static_cast<size_t>(size));
 }
 
+ByteView SqliteStatement::ColumnBlob(int column) const {
+  // blob() before bytes(), as for text.
+  const auto* blob = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, column));
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return blob == nullptr ? ByteView() : ByteView(blob, static_cast<size_t>(size));
+}
+
 absl::Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const std::string message =

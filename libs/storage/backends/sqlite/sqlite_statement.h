@@ -47,6 +47,8 @@ class SqliteStatement {
   // Columns of the current row, 0-based. NULL reads as 0 / "".
   int64_t ColumnInt64(int column) const;
   std::string ColumnText(int column) const;
+  // Valid until the next Step, Reset or destruction of this statement.
+  ByteView ColumnBlob(int column) const;
 
  private:
   friend class SqliteConnection;

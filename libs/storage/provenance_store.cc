@@ -1,0 +1,42 @@
+#include "libs/storage/provenance_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "libs/core/status.h"
+#include "libs/crypto/digest.h"
+
+namespace twi::storage {
+namespace {
+
+absl::Status CheckDigest(std::string_view what, std::string_view digest, ByteView content) {
+  if (digest != crypto::Sha256Id(content)) {
+    return Error(
+        Reason::kInvalidArgument,
+        absl::StrCat("provenance: the ", std::string(what), " digest is not sha256:<hex> of its bytes"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateProvenanceDocument(const ProvenanceDocument& document) {
+  if (document.kind.empty() || document.media_type.empty()) {
+    return Error(Reason::kInvalidArgument, "provenance: a document needs a kind and a media type");
+  }
+  if (document.content.empty() || document.content.size() > kMaxProvenanceDocumentBytes) {
+    return Error(Reason::kInvalidArgument, "provenance: a document is 1 byte to 16 MiB");
+  }
+  return CheckDigest("document", document.digest, document.content);
+}
+
+absl::Status ValidateProvenanceRecord(const CredentialProvenanceRecord& record) {
+  if (record.credential_id.empty() || record.content_type.empty()) {
+    return Error(Reason::kInvalidArgument,
+                 "provenance: a record needs a credential id and a content type");
+  }
+  if (record.content.empty() || record.content.size() > kMaxProvenanceRecordBytes) {
+    return Error(Reason::kInvalidArgument, "provenance: a record is 1 byte to 1 MiB");
+  }
+  return CheckDigest("record", record.digest, record.content);
+}
+
+}  // namespace twi::storage
