@@ -9,9 +9,9 @@ namespace {
 
 absl::Status CheckDigest(std::string_view what, std::string_view digest, ByteView content) {
   if (digest != crypto::Sha256Id(content)) {
-    return Error(
-        Reason::kInvalidArgument,
-        absl::StrCat("provenance: the ", std::string(what), " digest is not sha256:<hex> of its bytes"));
+    return Error(Reason::kInvalidArgument,
+                 absl::StrCat("provenance: the ", std::string(what),
+                              " digest is not sha256:<hex> of its bytes"));
   }
   return absl::OkStatus();
 }
