@@ -13,6 +13,7 @@
 #include "libs/deployment/layout.h"
 #include "libs/deployment/secrets.h"
 #include "libs/jose/jwk.h"
+#include "libs/tlog/note.h"
 #include "libs/x509/issue.h"
 
 namespace twi::deployment {
@@ -21,8 +22,9 @@ namespace {
 // A role key generated in the Key Store, and the Signer init uses it through.
 absl::StatusOr<std::unique_ptr<crypto::Signer>> NewRoleKey(keystore::KeyStore& store,
                                                            const KeyStoreConfig& config,
-                                                           std::string_view name) {
-  TWI_RETURN_IF_ERROR(store.GenerateSigningKey(name, crypto::KeyType::kEcP256).status());
+                                                           std::string_view name,
+                                                           crypto::KeyType type) {
+  TWI_RETURN_IF_ERROR(store.GenerateSigningKey(name, type).status());
   return OpenRoleSigner(store, config, name);
 }
 
@@ -88,7 +90,9 @@ absl::Status InitDeployment(const InitOptions& o) {
   TWI_RETURN_IF_ERROR(CreateSoftHsmKeyStore(layout, config.key_store));
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<keystore::Pkcs11KeyStore> store,
                        OpenKeyStore(layout, config.key_store));
-  auto new_key = [&](std::string_view name) { return NewRoleKey(*store, config.key_store, name); };
+  auto new_key = [&](std::string_view name, crypto::KeyType type = crypto::KeyType::kEcP256) {
+    return NewRoleKey(*store, config.key_store, name, type);
+  };
 
   // The trust domain: a root (the SPIFFE bundle) and an issuing intermediate for SVIDs.
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> root, new_key(kTrustDomainRoot));
@@ -126,6 +130,18 @@ absl::Status InitDeployment(const InitOptions& o) {
                       Json{{"keys", Json::array({ear_jwk.ToJson()})}}.dump(2) + "\n", 0644));
 
   TWI_RETURN_IF_ERROR(NewSecret(layout, kVerifierChallenge));
+
+  // The transparency log's checkpoint key, published as a C2SP verifier key so that anyone can
+  // check checkpoints and proofs with their own tools; and the key that signs provenance records.
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> log,
+                       new_key(kTransparencyLog, crypto::KeyType::kEd25519));
+  TWI_ASSIGN_OR_RETURN(
+      const tlog::NoteVerifier log_verifier,
+      tlog::NoteVerifier::FromPublicKey(LogOrigin(o.trust_domain), log->public_key()));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(layout.log_vkey(), log_verifier.VerifierKey() + "\n", 0644));
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> provenance, new_key(kProvenanceSigning));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(layout.public_key(kProvenanceSigning),
+                                      provenance->public_key().ToPem(), 0644));
 
   if (o.allow_insecure_sample_tee) {
     TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> platform, new_key(kSamplePlatform));

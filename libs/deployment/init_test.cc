@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/core/files.h"
@@ -18,6 +19,7 @@
 #include "libs/jose/jwk.h"
 #include "libs/policy/appraisal_policy.h"
 #include "libs/policy/issuance_policy.h"
+#include "libs/tlog/note.h"
 #include "libs/x509/certificate.h"
 #include "libs/x509/verify.h"
 #include "testing/status_matchers.h"
@@ -33,8 +35,9 @@ using ::twi::testing::HasReason;
 // 2026-01-01T00:00:00Z: a fixed `now` keeps certificate validity deterministic.
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
-constexpr const char* kAllKeys[] = {kTrustDomainRoot, kIssuingCa,  kWitSigning,
-                                    kVerifierEar,     kInternalCa, kSamplePlatform};
+constexpr const char* kAllKeys[] = {kTrustDomainRoot, kIssuingCa,        kWitSigning,
+                                    kVerifierEar,     kInternalCa,       kSamplePlatform,
+                                    kTransparencyLog, kProvenanceSigning};
 constexpr const char* kCertificates[] = {kTrustDomainRoot, kIssuingCa, kInternalCa};
 
 InitOptions Options(const std::string& dir) {
@@ -109,6 +112,20 @@ TEST_F(InitDeploymentTest, CreatesTheLayout) {
   for (const char* name : kCertificates) EXPECT_TRUE(Exists(l.cert(name))) << name;
   EXPECT_TRUE(Exists(l.public_key(kWitSigning)));
   EXPECT_TRUE(Exists(l.verifier_jwks()));
+  EXPECT_TRUE(Exists(l.public_key(kProvenanceSigning)));
+}
+
+TEST_F(InitDeploymentTest, PublishesTheLogVerifierKeyOfTheTokensEd25519Key) {
+  ASSERT_OK(InitDeployment(Options(Dir())));
+  const Layout l = layout();
+  ASSERT_OK_AND_ASSIGN(const std::string vkey, ReadFile(l.log_vkey()));
+  ASSERT_OK_AND_ASSIGN(
+      const tlog::NoteVerifier verifier,
+      tlog::NoteVerifier::FromVerifierKey(std::string(absl::StripTrailingAsciiWhitespace(vkey))));
+  EXPECT_EQ(verifier.name(), "example.org/twi/log");
+  ASSERT_OK_AND_ASSIGN(crypto::PublicKey key, RoleKey(l, kTransparencyLog));
+  EXPECT_EQ(key.type(), crypto::KeyType::kEd25519);
+  EXPECT_TRUE(verifier.public_key().Equals(key));
 }
 
 TEST_F(InitDeploymentTest, SecretsArePrivateAndNoPrivateKeyIsAFile) {

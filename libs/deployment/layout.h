@@ -7,8 +7,10 @@
 //   keys/        (0700)         the token's PINs (key-store.pin, key-store-so.pin) and symmetric
 //                               secrets, <name>.secret (0600, deployment/secrets.h); no private
 //                               key is ever a file here
-//   pki/                        certificates and public keys others may read
-//   data/        (0700)         SQLite databases
+//   pki/                        certificates and public keys others may read; log.vkey, the
+//                               transparency log's signed-note verifier key
+//   data/        (0700)         SQLite databases: ca.db, verifier.db, log.db (the transparency
+//                               log and the provenance documents and records beside it)
 //   run/                        endpoints.json of the running server
 #pragma once
 
@@ -24,6 +26,8 @@ inline constexpr char kWitSigning[] = "wit-signing";          // signs WITs
 inline constexpr char kVerifierEar[] = "verifier-ear";        // signs EARs
 inline constexpr char kSamplePlatform[] = "sample-platform";  // INSECURE sample TEE "hardware"
 inline constexpr char kInternalCa[] = "internal-ca";          // service-to-service PKI
+inline constexpr char kTransparencyLog[] = "tlog";            // signs log checkpoints (Ed25519)
+inline constexpr char kProvenanceSigning[] = "provenance-signing";  // signs provenance records
 // Service identities of the internal PKI (spiffe://<td>/twi/<service>). Their TLS keys are not
 // in the Key Store: they live only in the memory of the process they serve, which has the
 // internal CA certify them when it starts (service_tls.h).
@@ -31,6 +35,12 @@ inline constexpr char kServerService[] = "server";      // the listeners
 inline constexpr char kVerifierService[] = "verifier";  // verifier -> CA mTLS
 // Symmetric: keys/<name>.secret.
 inline constexpr char kVerifierChallenge[] = "verifier-challenge";  // MACs the nonces
+
+// The transparency log's origin (C2SP tlog-checkpoint): a schema-less URL unique to the
+// deployment's trust domain, also the name of its note key.
+inline std::string LogOrigin(std::string_view trust_domain) {
+  return std::string(trust_domain) + "/twi/log";
+}
 
 class Layout {
  public:
@@ -60,6 +70,8 @@ class Layout {
   std::string verifier_jwks() const { return pki() + "/verifier-ear.jwks"; }
   std::string verifier_db() const { return data() + "/verifier.db"; }
   std::string ca_db() const { return data() + "/ca.db"; }
+  std::string log_db() const { return data() + "/log.db"; }
+  std::string log_vkey() const { return pki() + "/log.vkey"; }
   std::string endpoints() const { return run() + "/endpoints.json"; }
 
  private:
