@@ -23,6 +23,7 @@ quickstart: build
 bench: build
 	@build/bin/twi-bench-issuance --out docs/performance-latest.json
 	@build/bin/twi-bench-key-release --out docs/performance-key-release-latest.json
+	@build/bin/twi-bench-tlog --out docs/performance-tlog-latest.json
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

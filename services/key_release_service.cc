@@ -1,11 +1,11 @@
 #include "services/key_release_service.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_split.h"
 #include "libs/core/status.h"
 #include "libs/net/json_api.h"
 #include "libs/net/problem.h"
 #include "libs/owner/owner_client.h"
+#include "libs/provenance/workload_document.h"
 
 namespace twi::services {
 namespace {
@@ -29,19 +29,6 @@ net::Handler OwnerRoute(std::string prefix, OwnerHandler handler) {
         TWI_ASSIGN_OR_RETURN(const std::string workload, GetString(body, "workload"));
         return handler(body, owner, workload);
       });
-}
-
-// The value of `name` in a query string "a=b&c=d" ("" if absent). Workload names need no
-// percent-decoding ([a-z0-9-]).
-std::string QueryValue(std::string_view query, std::string_view name) {
-  for (absl::string_view pair :
-       absl::StrSplit(absl::string_view(query.data(), query.size()), '&')) {
-    const size_t eq = pair.find('=');
-    if (eq != absl::string_view::npos && std::string_view(pair.data(), eq) == name) {
-      return std::string(pair.substr(eq + 1));
-    }
-  }
-  return "";
 }
 
 }  // namespace
@@ -94,7 +81,7 @@ void AddKeyReleaseRoutes(net::Router& router, const keyrelease::KeyReleaseServic
       {.json_body = true});
   router.Handle("GET", keyrelease::kPublishedPath, [&files](const net::HttpRequest& http) {
     absl::StatusOr<keyrelease::ProvisionedKey> provisioned =
-        files.GetProvisioned(QueryValue(http.query, "workload"));
+        files.GetProvisioned(net::QueryValue(http.query, "workload"));
     if (!provisioned.ok()) return net::ProblemResponse(provisioned.status());
     return net::HttpResponse::JsonText(200, issuer::ToJsonText(provisioned->credentials));
   });
@@ -136,6 +123,33 @@ void AddOwnerRoutes(net::Router& router, owner::OwnerService& service, std::stri
                              return service.SetKeyReleasePolicy(workload, *policy, owner);
                            }),
                 options);
+  router.Handle(
+      "POST", owner::kProvenancePath,
+      OwnerRoute(
+          owner_prefix,
+          [&service](const Json& body, const std::string& owner,
+                     const std::string& workload) -> absl::StatusOr<Json> {
+            TWI_ASSIGN_OR_RETURN(const std::string release, GetString(body, "release"));
+            TWI_ASSIGN_OR_RETURN(const std::string encoded, GetString(body, "document"));
+            absl::StatusOr<Bytes> document = Base64Decode(encoded);
+            if (!document.ok()) {
+              return Error(Reason::kRequestInvalid, "\"document\" is not base64");
+            }
+            provenance::IngestOptions options;
+            if (body.contains("kind")) {
+              TWI_ASSIGN_OR_RETURN(const std::string kind, GetString(body, "kind"));
+              options.declared_kind = provenance::DocumentKindFromName(kind);
+              if (!options.declared_kind.has_value()) {
+                return Error(Reason::kProvenanceTypeUnsupported,
+                             "unknown document kind \"" + kind.substr(0, 32) + "\"");
+              }
+            }
+            if (body.contains("compliance_type")) {
+              TWI_ASSIGN_OR_RETURN(options.compliance_type, GetString(body, "compliance_type"));
+            }
+            return service.AddProvenanceDocument(workload, release, *document, options, owner);
+          }),
+      options);
   router.Handle("POST", owner::kProvisionPath,
                 OwnerRoute(owner_prefix,
                            [&service](const Json&, const std::string& owner,

@@ -14,6 +14,8 @@
 //   POST /v1/owner/releases/revoke      <- {"workload", "release": name}
 //   POST /v1/owner/key-release-policy   <- {"workload", "policy"}
 //   POST /v1/owner/credentials/provision <- {"workload"}
+//   POST /v1/owner/provenance/add       <- {"workload", "release", "document": base64,
+//                                           "kind"?, "compliance_type"?}
 #pragma once
 
 #include <string>

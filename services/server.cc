@@ -26,6 +26,7 @@
 #include "services/ca_service.h"
 #include "services/deployment_files.h"
 #include "services/key_release_service.h"
+#include "services/log_service.h"
 #include "services/verifier_service.h"
 
 namespace twi::services {
@@ -137,6 +138,12 @@ struct TwiServer::State {
 
   std::shared_ptr<storage::SqliteDatabase> ca_db;
   std::unique_ptr<storage::IssuanceLedger> ledger;
+  // The transparency log and the provenance records beside it (data/log.db), with the CA.
+  std::shared_ptr<storage::SqliteDatabase> log_db;
+  std::unique_ptr<tlog::TransparencyLog> log;
+  std::unique_ptr<storage::ProvenanceStore> provenance_store;
+  std::unique_ptr<crypto::Signer> provenance_signer;
+  std::unique_ptr<issuer::ProvenanceRecorder> recorder;
   std::unique_ptr<issuer::CredentialAuthority> ca;
   // The Key Store role's mechanism D and the owner's control plane run beside the CA.
   std::unique_ptr<keyrelease::KeyReleaseFiles> key_release_files;
@@ -182,6 +189,21 @@ absl::Status TwiServer::State::StartCa() {
 
   TWI_ASSIGN_OR_RETURN(ca_db, OpenDatabase(layout.ca_db(), config));
   ledger = storage::NewSqliteIssuanceLedger(ca_db);
+
+  // No credential without a provenance record in the log (docs/provenance.md).
+  TWI_ASSIGN_OR_RETURN(log_db, OpenDatabase(layout.log_db(), config));
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> log_signer,
+                       RoleSigner(deployment::kTransparencyLog));
+  tlog::LogOptions log_options;
+  log_options.origin = deployment::LogOrigin(config.trust_domain);
+  log_options.clock = clock;
+  TWI_ASSIGN_OR_RETURN(log, tlog::TransparencyLog::Open(storage::NewSqliteLogStore(log_db),
+                                                        std::move(log_signer), log_options));
+  provenance_store = storage::NewSqliteProvenanceStore(log_db);
+  TWI_ASSIGN_OR_RETURN(provenance_signer, RoleSigner(deployment::kProvenanceSigning));
+  recorder = std::make_unique<issuer::ProvenanceRecorder>(provenance_signer.get(), log.get(),
+                                                          provenance_store.get(), clock);
+  ca_config.provenance = recorder.get();
   TWI_ASSIGN_OR_RETURN(
       ca, issuer::CredentialAuthority::Create(std::move(ca_config), ledger.get(), clock));
   LogInfo(kComponent, absl::StrFormat("credential authority for %s (issuance policy %s)",
@@ -197,6 +219,7 @@ absl::Status TwiServer::State::StartCa() {
                               .key_release = key_release_files.get(),
                               .key_store = key_store.get(),
                               .ca = ca.get(),
+                              .provenance = provenance_store.get(),
                               .clock = clock});
   return absl::OkStatus();
 }
@@ -259,6 +282,7 @@ absl::Status TwiServer::State::StartListeners() {
   if (ca) {
     AddCaPublicRoutes(*public_router, *ca);
     AddKeyReleaseRoutes(*public_router, *key_release, *key_release_files);
+    AddLogRoutes(*public_router, *log, *provenance_store);
   }
   if (ca && verifier) AddMechanismCRoutes(*public_router, *verifier, *ca);
   TWI_ASSIGN_OR_RETURN(net::ServerOptions public_options,

@@ -10,10 +10,22 @@
 #include "libs/issuer/wit.h"
 #include "libs/spiffe/spiffe_id.h"
 #include "libs/x509/csr.h"
+#include "libs/x509/provenance_pointer.h"
 #include "libs/x509/svid_issue.h"
 
 namespace twi::issuer {
 namespace {
+
+// The kid of a JWS the caller already verified: the thumbprint of the Verifier key that signed
+// it (EAR keys are published with their thumbprints as kids). "" if it has none.
+std::string EarKeyId(std::string_view jws) {
+  const size_t dot = jws.find('.');
+  absl::StatusOr<Bytes> header = Base64UrlDecode(jws.substr(0, dot));
+  if (!header.ok()) return "";
+  absl::StatusOr<Json> json = ParseJsonObject(AsString(*header));
+  if (!json.ok()) return "";
+  return json->value("kid", "");
+}
 
 bool Contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -111,9 +123,12 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Issue(const CredentialReq
     return Error(Reason::kKeyMismatch, "the CSR key is not the key the attestation evidence bound");
   }
 
+  const Basis basis{.ledger_entry = crypto::Sha256Id(AsBytes(request.ear)),
+                    .ear = &result,
+                    .verifier_key = EarKeyId(request.ear),
+                    .provisioned_by = ""};
   return Mint(workload, csr.public_key(), request.formats,
-              request.mechanism.empty() ? "B" : request.mechanism,
-              crypto::Sha256Id(AsBytes(request.ear)));
+              request.mechanism.empty() ? "B" : request.mechanism, basis);
 }
 
 absl::StatusOr<IssuedCredentials> CredentialAuthority::IssueProvisioned(
@@ -131,12 +146,16 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::IssueProvisioned(
   result.bound_key = jose::Jwk::FromPublicKey(csr.public_key());
   result.bound_key_thumbprint = result.bound_key->Thumbprint();
   // No EAR: the ledger records on whose authority the credential was made instead.
-  return Mint(result, csr.public_key(), {}, "D", "owner:" + std::string(owner));
+  const Basis basis{.ledger_entry = "owner:" + std::string(owner),
+                    .ear = nullptr,
+                    .verifier_key = "",
+                    .provisioned_by = std::string(owner)};
+  return Mint(result, csr.public_key(), {}, "D", basis);
 }
 
 absl::StatusOr<IssuedCredentials> CredentialAuthority::Mint(
     const ear::WorkloadResult& workload, const crypto::PublicKey& key,
-    const std::vector<std::string>& requested_formats, std::string mechanism, std::string basis) {
+    const std::vector<std::string>& requested_formats, std::string mechanism, const Basis& basis) {
   const absl::Time now = clock_->Now();
   // 3. Identity and entitlement.
   absl::StatusOr<spiffe::SpiffeId> parsed = spiffe::SpiffeId::Parse(workload.identifier);
@@ -156,7 +175,7 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Mint(
   // 4. Issue in memory.
   IssuedCredentials out;
   out.spiffe_id = id.ToString();
-  out.ear_digest = std::move(basis);
+  out.ear_digest = basis.ledger_entry;
   out.bundle = bundle_;
   std::vector<storage::IssuanceRecord> records;
   auto record = [&](std::string credential_id, std::string_view format, ByteView credential,
@@ -176,12 +195,43 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Mint(
     records.push_back(std::move(r));
   };
 
+  // Provenance: one record per credential, logged before the credential is signed, so that the
+  // credential can point at it (docs/provenance.md).
+  ProvenanceRecorder* const recorder = config_.provenance;
+  provenance::CredentialRecord shared;
+  if (recorder != nullptr) {
+    TWI_ASSIGN_OR_RETURN(std::vector<provenance::DocumentReference> documents,
+                         recorder->WorkloadDocuments(workload.workload, workload.release));
+    shared = RecordTemplate(workload, mechanism, basis, now, std::move(documents));
+  }
+
   if (Contains(formats, kFormatX509Svid)) {
     const absl::Duration ttl = std::min(
         workload.x509_svid_ttl, config_.policy.formats.at(std::string(kFormatX509Svid)).max_ttl);
-    TWI_ASSIGN_OR_RETURN(x509::IssuedCertificate leaf,
-                         x509::IssueX509Svid(id, key, now, ttl, config_.backdate,
-                                             config_.issuing_chain[0], *config_.x509_signer));
+    x509::PrecertHook hook;
+    if (recorder != nullptr) {
+      hook = [&](const x509::Precertificate& pre) -> absl::StatusOr<x509::Extension> {
+        provenance::CredentialRecord record = shared;
+        record.format = std::string(kFormatX509Svid);
+        record.credential_id = "x509:" + pre.serial_hex;
+        record.serial = pre.serial_hex;
+        record.x509_issuer_sha256 = pre.issuer_name_sha256;
+        record.not_before = pre.not_before;
+        record.not_after = pre.not_after;
+        record.subject_digest = crypto::Sha256(pre.tbs);
+        TWI_ASSIGN_OR_RETURN(const RecordedProvenance recorded, recorder->Record(record));
+        TWI_ASSIGN_OR_RETURN(Bytes value,
+                             x509::EncodeProvenancePointer({.record_digest = recorded.digest,
+                                                            .log_origin = recorded.log_origin,
+                                                            .log_index = recorded.log_index}));
+        return x509::Extension{
+            .oid = x509::kProvenancePointerOid, .critical = false, .der_value = std::move(value)};
+      };
+    }
+    TWI_ASSIGN_OR_RETURN(
+        x509::IssuedCertificate leaf,
+        x509::IssueX509Svid(id, key, now, ttl, config_.backdate, config_.issuing_chain[0],
+                            *config_.x509_signer, {}, hook));
     out.x509_svid_pem = x509::CertificatePem(leaf.der) + issuing_chain_pem_;
     out.x509_serial = leaf.serial_hex;
     out.x509_not_after = leaf.not_after;
@@ -198,7 +248,23 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Mint(
                   .confirmation_key = *workload.bound_key,
                   .extra_claims = Json::object()};
     if (!workload.claims.empty()) wit.extra_claims["twi_claims"] = workload.claims;
-    TWI_ASSIGN_OR_RETURN(out.wit, SignWit(wit, *config_.wit_signer, wit_kid_));
+    TWI_ASSIGN_OR_RETURN(Json claims, WitClaims(wit));
+    if (recorder != nullptr) {
+      provenance::CredentialRecord record = shared;
+      record.format = std::string(kFormatWit);
+      record.credential_id = "wit:" + wit.jti;
+      record.jwt_issuer = wit.issuer;
+      record.jti = wit.jti;
+      record.not_before = now;
+      record.not_after = wit.expires_at;
+      record.subject_digest = provenance::WitPreClaimsDigest(claims);
+      TWI_ASSIGN_OR_RETURN(const RecordedProvenance recorded, recorder->Record(record));
+      claims[provenance::kWitProvenanceClaim] = {{"alg", "sha-256"},
+                                                 {"digest", Base64UrlEncode(recorded.digest)},
+                                                 {"log", recorded.log_origin},
+                                                 {"index", recorded.log_index}};
+    }
+    TWI_ASSIGN_OR_RETURN(out.wit, SignWitClaims(std::move(claims), *config_.wit_signer, wit_kid_));
     out.wit_jti = wit.jti;
     out.wit_expires_at = wit.expires_at;
     record("wit:" + wit.jti, kFormatWit, AsBytes(out.wit), now, wit.expires_at);
@@ -216,6 +282,43 @@ absl::StatusOr<IssuedCredentials> CredentialAuthority::Mint(
                                   workload.release, records.front().mechanism, out.ear_digest));
   }
   return out;
+}
+
+provenance::CredentialRecord CredentialAuthority::RecordTemplate(
+    const ear::WorkloadResult& workload, const std::string& mechanism, const Basis& basis,
+    absl::Time now, std::vector<provenance::DocumentReference> documents) {
+  provenance::CredentialRecord record;
+  record.issuer = "spiffe://" + config_.trust_domain;
+  record.issuance_policy = config_.policy.id;
+  record.mechanism = mechanism;
+  record.provisioned_by = basis.provisioned_by;
+  record.issued_at = now;
+  record.subject_id = workload.identifier;
+  record.key_thumbprint = workload.bound_key_thumbprint;
+  record.workload = workload.workload;
+  record.release = workload.release;
+  record.workload_documents = std::move(documents);
+  // A fresh salt per record: the same identity issued twice yields two unlinkable digests.
+  record.salt = crypto::RandomBytes(32);
+  if (basis.ear != nullptr) {
+    const ear::Ear& ear = *basis.ear;
+    for (const auto& [tee, submod] : ear.submods) {
+      provenance::AppraisalRecord appraisal;
+      appraisal.tee = tee;
+      appraisal.verifier = ear.verifier_id.developer + "/" + ear.verifier_id.build;
+      appraisal.verifier_key = basis.verifier_key;
+      appraisal.policy_ids = submod.policy_ids;
+      if (auto it = submod.verifier_claims.find("evidence_digest");
+          it != submod.verifier_claims.end() && it->is_string()) {
+        appraisal.evidence_digests.push_back(it->get<std::string>());
+      }
+      appraisal.result_digest = basis.ledger_entry;
+      appraisal.status = std::string(policy::TierName(submod.status));
+      appraisal.time_verified = ear.issued_at;
+      record.appraisals.push_back(std::move(appraisal));
+    }
+  }
+  return record;
 }
 
 }  // namespace twi::issuer

@@ -16,6 +16,7 @@
 #include "libs/issuer/bundle.h"
 #include "libs/issuer/credential_api.h"
 #include "libs/issuer/encoded_bundle.h"
+#include "libs/issuer/provenance_recorder.h"
 #include "libs/jose/jwk.h"
 #include "libs/policy/issuance_policy.h"
 #include "libs/policy/workload_policy.h"
@@ -36,6 +37,9 @@ struct AuthorityConfig {
   // Keys whose RFC 7638 thumbprints the issuance policy lists; others are ignored.
   jose::Jwks verifier_keys;
   absl::Duration backdate = absl::Seconds(10);
+  // Credential Provenance for every credential (not owned). Null: none, and credentials carry
+  // no provenance pointer (for tests and the benchmark's baseline).
+  ProvenanceRecorder* provenance = nullptr;
 };
 
 class CredentialAuthority final : public CredentialIssuer {
@@ -75,12 +79,25 @@ class CredentialAuthority final : public CredentialIssuer {
         issuing_chain_pem_(x509::ChainToPem(config_.issuing_chain)),
         bundle_(EncodedBundle::Create(config_.bundle.ToPem(), config_.bundle.ToSpiffeJwks())) {}
 
-  // Steps after authorisation: identity, entitlement, signing, the ledger. `basis` is what the
-  // issuance rests on (an EAR digest, or the owner who provisioned).
+  // What an issuance rests on: an EAR (its digest, claims and signing key), or the owner who
+  // provisioned (mechanism D).
+  struct Basis {
+    std::string ledger_entry;  // the EAR digest, or "owner:<name>"
+    const ear::Ear* ear = nullptr;
+    std::string verifier_key;  // thumbprint of the key that signed the EAR
+    std::string provisioned_by;
+  };
+
+  // Steps after authorisation: identity, entitlement, provenance, signing, the ledger.
   absl::StatusOr<IssuedCredentials> Mint(const ear::WorkloadResult& workload,
                                          const crypto::PublicKey& key,
                                          const std::vector<std::string>& requested_formats,
-                                         std::string mechanism, std::string basis);
+                                         std::string mechanism, const Basis& basis);
+  // The record of one credential, with what every record of this issuance shares filled in.
+  provenance::CredentialRecord RecordTemplate(const ear::WorkloadResult& workload,
+                                              const std::string& mechanism, const Basis& basis,
+                                              absl::Time now,
+                                              std::vector<provenance::DocumentReference> documents);
 
   AuthorityConfig config_;
   jose::Jwks trusted_;

@@ -17,6 +17,10 @@
 #include "libs/issuer/wit.h"
 #include "libs/jose/jwt.h"
 #include "libs/policy/test_policies.h"
+#include "libs/provenance/dsse.h"
+#include "libs/rp/provenance_check.h"
+#include "libs/tlog/proof_bundle.h"
+#include "libs/tlog/sequencer/transparency_log.h"
 #include "libs/x509/certificate.h"
 #include "libs/x509/csr.h"
 #include "libs/x509/testing/test_pki.h"
@@ -561,6 +565,174 @@ TEST_F(AuthorityTest, ExposesBundleAndPolicyId) {
   EXPECT_THAT(harness_->authority().bundle().wit_authorities, SizeIs(1));
   EXPECT_THAT(harness_->authority().policy_id(), ::testing::StartsWith("sha256:"));
   EXPECT_THAT(harness_->authority().bundle().WitKeys().keys(), ::testing::Not(IsEmpty()));
+}
+
+// --- Credential Provenance
+// ------------------------------------------------------------------------
+
+// The CA with provenance on: a real transparency log and provenance store over SQLite, the
+// record signer and the log key in memory.
+class ProvenanceIssuanceTest : public AuthorityTest {
+ protected:
+  void SetUp() override {
+    AuthorityTest::SetUp();
+    ASSERT_OK_AND_ASSIGN(record_signer_, x509::testing::NewSigner());
+    ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey log_key,
+                         crypto::PrivateKey::Generate(crypto::KeyType::kEd25519));
+    ASSERT_OK_AND_ASSIGN(auto log_signer,
+                         crypto::NewSoftwareSigner(log_key, crypto::SignatureAlgorithm::kEd25519));
+    storage::SqliteOptions quick;
+    quick.busy_timeout = absl::Milliseconds(50);
+    ASSERT_OK_AND_ASSIGN(log_db_, storage::SqliteDatabase::Open(dir_.File("log.db"), quick));
+    provenance_store_ = storage::NewSqliteProvenanceStore(log_db_);
+    tlog::LogOptions options;
+    options.origin = "example.org/twi/log";
+    ASSERT_OK_AND_ASSIGN(log_, tlog::TransparencyLog::Open(storage::NewSqliteLogStore(log_db_),
+                                                           std::move(log_signer), options));
+    recorder_ = std::make_unique<ProvenanceRecorder>(record_signer_.get(), log_.get(),
+                                                     provenance_store_.get(), &clock_);
+    ASSERT_OK_AND_ASSIGN(AuthorityConfig config, harness_->NewConfig());
+    config.provenance = recorder_.get();
+    ASSERT_OK_AND_ASSIGN(
+        authority_, CredentialAuthority::Create(std::move(config), &harness_->ledger(), &clock_));
+  }
+
+  // The stored envelope of `credential_id` and an offline proof of it.
+  std::pair<std::string, std::string> EnvelopeAndProof(const std::string& credential_id) {
+    absl::StatusOr<std::optional<storage::CredentialProvenanceRecord>> stored =
+        provenance_store_->FindRecordByCredential(credential_id);
+    EXPECT_TRUE(stored.ok() && stored->has_value()) << credential_id;
+    if (!stored.ok() || !stored->has_value()) return {};
+    EXPECT_OK(log_->WaitForCheckpoint((*stored)->log_index + 1, absl::Seconds(30)));
+    absl::StatusOr<tlog::ProofBundle> bundle = log_->ProveEntry((*stored)->log_index);
+    EXPECT_OK(bundle);
+    if (!bundle.ok()) return {};
+    return {ToString((*stored)->content), tlog::EncodeProofBundle(*bundle)};
+  }
+
+  ::twi::testing::TempDir dir_;
+  std::unique_ptr<crypto::Signer> record_signer_;
+  std::shared_ptr<storage::SqliteDatabase> log_db_;
+  std::unique_ptr<storage::ProvenanceStore> provenance_store_;
+  std::unique_ptr<tlog::TransparencyLog> log_;
+  std::unique_ptr<ProvenanceRecorder> recorder_;
+  std::unique_ptr<CredentialAuthority> authority_;
+};
+
+TEST_F(ProvenanceIssuanceTest, EachCredentialHasARecordBoundBothWaysAndLogged) {
+  const ear::Ear ear = GoodEar();
+  const std::string token = Sign(ear);
+  ASSERT_OK_AND_ASSIGN(const IssuedCredentials issued, authority_->Issue(Request(token)));
+  harness_->ExpectValidCredentials(issued, kPayrollId, *key_, clock_.Now());
+
+  ASSERT_OK_AND_ASSIGN(const std::vector<x509::Certificate> chain,
+                       x509::Certificate::ChainFromPem(issued.x509_svid_pem));
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts x509_facts,
+                       rp::X509CredentialFacts(chain[0].ToDer()));
+  ASSERT_TRUE(x509_facts.pointer.has_value()) << "the SVID carries no provenance pointer";
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts wit_facts, rp::WitCredentialFacts(issued.wit));
+  ASSERT_TRUE(wit_facts.pointer.has_value()) << "the WIT carries no twi_prov claim";
+  EXPECT_NE(x509_facts.pointer->log_index, wit_facts.pointer->log_index);
+
+  for (const rp::CredentialFacts* facts : {&x509_facts, &wit_facts}) {
+    const auto [envelope, proof] = EnvelopeAndProof(facts->credential_id);
+    ASSERT_OK_AND_ASSIGN(const rp::VerifiedProvenance verified,
+                         rp::VerifyProvenance(*facts, envelope, record_signer_->public_key(), proof,
+                                              log_->verifier()));
+    const provenance::CredentialRecord& record = verified.record;
+    EXPECT_EQ(record.issuer, "spiffe://example.org");
+    EXPECT_EQ(record.issuance_policy, authority_->policy_id());
+    EXPECT_EQ(record.mechanism, "B");
+    EXPECT_EQ(record.subject_id, kPayrollId);
+    EXPECT_EQ(record.workload, "payroll");
+    EXPECT_EQ(record.release, "2026.11.0");
+    ASSERT_EQ(record.appraisals.size(), 1u);
+    EXPECT_EQ(record.appraisals[0].tee, "sample");
+    EXPECT_EQ(record.appraisals[0].status, "affirming");
+    EXPECT_EQ(record.appraisals[0].result_digest, crypto::Sha256Id(AsBytes(token)));
+    EXPECT_EQ(record.appraisals[0].policy_ids, ear.submods.at("sample").policy_ids);
+    EXPECT_EQ(record.appraisals[0].verifier_key,
+              jose::Jwk::FromPublicKey(verifier_signer_->public_key()).Thumbprint());
+    EXPECT_EQ(verified.checkpoint.origin, "example.org/twi/log");
+  }
+}
+
+TEST_F(ProvenanceIssuanceTest, TheSameIdentityTwiceGetsTwoRecords) {
+  ASSERT_OK_AND_ASSIGN(const IssuedCredentials first, authority_->Issue(GoodRequest()));
+  ASSERT_OK_AND_ASSIGN(const IssuedCredentials second, authority_->Issue(GoodRequest()));
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts a, rp::WitCredentialFacts(first.wit));
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts b, rp::WitCredentialFacts(second.wit));
+  EXPECT_NE(a.pointer->record_digest, b.pointer->record_digest);
+  EXPECT_NE(a.pointer->log_index, b.pointer->log_index);
+}
+
+TEST_F(ProvenanceIssuanceTest, ForeignTamperedOrMisplacedRecordsAreRefused) {
+  ASSERT_OK_AND_ASSIGN(const IssuedCredentials issued, authority_->Issue(GoodRequest()));
+  ASSERT_OK_AND_ASSIGN(const std::vector<x509::Certificate> chain,
+                       x509::Certificate::ChainFromPem(issued.x509_svid_pem));
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts facts, rp::X509CredentialFacts(chain[0].ToDer()));
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts wit, rp::WitCredentialFacts(issued.wit));
+  const auto [envelope, proof] = EnvelopeAndProof(facts.credential_id);
+  const auto [wit_envelope, wit_proof] = EnvelopeAndProof(wit.credential_id);
+  const crypto::PublicKey& signer = record_signer_->public_key();
+
+  // Another key signed it.
+  ASSERT_OK_AND_ASSIGN(auto other, x509::testing::NewSigner());
+  EXPECT_THAT(rp::VerifyProvenance(facts, envelope, other->public_key(), proof, log_->verifier()),
+              HasReason(Reason::kDsseSignatureInvalid));
+  // One byte of the payload changed (the envelope re-encoded around it).
+  ASSERT_OK_AND_ASSIGN(provenance::DsseEnvelope tampered, provenance::ParseDsse(envelope));
+  tampered.payload[tampered.payload.size() / 2] ^= 1;
+  EXPECT_THAT(rp::VerifyProvenance(facts, provenance::EncodeDsse(tampered), signer, proof,
+                                   log_->verifier()),
+              HasReason(Reason::kDsseSignatureInvalid));
+  // The WIT's record presented for the certificate.
+  EXPECT_THAT(rp::VerifyProvenance(facts, wit_envelope, signer, wit_proof, log_->verifier()),
+              HasReason(Reason::kProvenanceRecordMismatch));
+  // The right record with the WIT's proof: another index than the certificate names.
+  EXPECT_THAT(rp::VerifyProvenance(facts, envelope, signer, wit_proof, log_->verifier()),
+              HasReason(Reason::kProvenanceRecordMismatch));
+  // A log key the checkpoint was not signed with.
+  ASSERT_OK_AND_ASSIGN(const crypto::PrivateKey stranger,
+                       crypto::PrivateKey::Generate(crypto::KeyType::kEd25519));
+  ASSERT_OK_AND_ASSIGN(
+      const tlog::NoteVerifier stranger_log,
+      tlog::NoteVerifier::FromPublicKey("example.org/twi/log", stranger.public_key()));
+  EXPECT_THAT(rp::VerifyProvenance(facts, envelope, signer, proof, stranger_log),
+              HasReason(Reason::kNoteUntrusted));
+  // A proof whose path was changed.
+  ASSERT_OK_AND_ASSIGN(tlog::ProofBundle bent, tlog::ParseProofBundle(proof));
+  if (!bent.path.empty()) {
+    bent.path[0][0] ^= 1;
+    EXPECT_THAT(rp::VerifyProvenance(facts, envelope, signer, tlog::EncodeProofBundle(bent),
+                                     log_->verifier()),
+                HasReason(Reason::kInclusionProofInvalid));
+  }
+  // A certificate from a CA without provenance has no pointer, and its own digest.
+  ASSERT_OK_AND_ASSIGN(const IssuedCredentials plain, harness_->authority().Issue(GoodRequest()));
+  ASSERT_OK_AND_ASSIGN(const std::vector<x509::Certificate> plain_chain,
+                       x509::Certificate::ChainFromPem(plain.x509_svid_pem));
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts plain_facts,
+                       rp::X509CredentialFacts(plain_chain[0].ToDer()));
+  EXPECT_FALSE(plain_facts.pointer.has_value());
+  EXPECT_THAT(rp::VerifyProvenance(plain_facts, envelope, signer, proof, log_->verifier()),
+              HasReason(Reason::kProvenanceRecordMismatch));
+}
+
+TEST_F(ProvenanceIssuanceTest, NoLogNoCredential) {
+  const int64_t ledger_before = harness_->LedgerCount();
+  ASSERT_OK_AND_ASSIGN(auto locker, storage::SqliteDatabase::Open(dir_.File("log.db")));
+  // Another writer holds the log database: the append cannot be made durable in time.
+  ASSERT_OK(locker->RunInTransaction([&](storage::SqliteConnection&) -> absl::Status {
+    EXPECT_THAT(authority_->Issue(GoodRequest()), HasReason(Reason::kLogUnavailable));
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(harness_->LedgerCount(), ledger_before);
+  // Once the log is writable again, issuance resumes with the next index.
+  ASSERT_OK_AND_ASSIGN(const IssuedCredentials issued, authority_->Issue(GoodRequest()));
+  ASSERT_OK_AND_ASSIGN(const rp::CredentialFacts facts, rp::WitCredentialFacts(issued.wit));
+  EXPECT_EQ(facts.pointer->log_index, 1u);  // 0 is the certificate of this issuance
+  EXPECT_EQ(harness_->LedgerCount(), ledger_before + 2);
 }
 
 }  // namespace

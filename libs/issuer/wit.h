@@ -28,4 +28,9 @@ struct WitParams {
 absl::StatusOr<std::string> SignWit(const WitParams& params, const crypto::Signer& signer,
                                     std::string kid);
 
+// The two halves of SignWit, so the CA can add the provenance claim in between.
+absl::StatusOr<Json> WitClaims(const WitParams& params);
+absl::StatusOr<std::string> SignWitClaims(Json claims, const crypto::Signer& signer,
+                                          std::string kid);
+
 }  // namespace twi::issuer

@@ -53,4 +53,32 @@ HttpResponse HttpResponse::Text(int status, std::string content_type, std::strin
   return response;
 }
 
+std::string QueryValue(std::string_view query, std::string_view name) {
+  size_t start = 0;
+  while (start <= query.size()) {
+    size_t end = query.find('&', start);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(start, end - start);
+    const size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      const std::string_view raw = pair.substr(eq + 1);
+      std::string value;
+      for (size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] != '%') {
+          value.push_back(raw[i] == '+' ? ' ' : raw[i]);
+          continue;
+        }
+        if (i + 2 >= raw.size()) return "";
+        absl::StatusOr<Bytes> octet = HexDecode(raw.substr(i + 1, 2));
+        if (!octet.ok()) return "";
+        value.push_back(static_cast<char>((*octet)[0]));
+        i += 2;
+      }
+      return value;
+    }
+    start = end + 1;
+  }
+  return "";
+}
+
 }  // namespace twi::net

@@ -25,6 +25,10 @@ struct PeerIdentity {
   std::string subject;                // RFC 2253 subject of that certificate, "" if none
 };
 
+// The value of `name` in a query string "a=b&c=d", percent-decoded ("" if absent or if its
+// encoding is broken). The first occurrence wins.
+std::string QueryValue(std::string_view query, std::string_view name);
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // target without query, e.g. "/v1/attest"

@@ -6,6 +6,16 @@
 namespace twi::net {
 namespace {
 
+TEST(QueryValueTest, FindsDecodesAndRefusesBrokenEscapes) {
+  EXPECT_EQ(QueryValue("a=1&credential=x509%3Aab12&b=2", "credential"), "x509:ab12");
+  EXPECT_EQ(QueryValue("index=7", "index"), "7");
+  EXPECT_EQ(QueryValue("index=7&index=8", "index"), "7");
+  EXPECT_EQ(QueryValue("indexes=7", "index"), "");
+  EXPECT_EQ(QueryValue("", "index"), "");
+  EXPECT_EQ(QueryValue("x=%4", "x"), "");
+  EXPECT_EQ(QueryValue("x=%zz", "x"), "");
+}
+
 TEST(HttpRequestTest, HeaderReturnsFirstMatchIgnoringCase) {
   HttpRequest request;
   request.headers = {{"content-type", "application/json"}, {"x-a", "1"}, {"x-a", "2"}};

@@ -22,10 +22,25 @@ void Router::Handle(std::string method, std::string path, Handler handler, Route
   routes_[std::move(path)][std::move(method)] = Route{std::move(handler), options};
 }
 
+void Router::HandlePrefix(std::string method, std::string prefix, Handler handler,
+                          RouteOptions options) {
+  prefixes_[std::move(prefix)][std::move(method)] = Route{std::move(handler), options};
+}
+
 HttpResponse Router::Dispatch(const HttpRequest& request) const {
-  const auto by_path = routes_.find(request.path);
+  auto by_path = routes_.find(request.path);
   if (by_path == routes_.end()) {
-    return ProblemResponse(Error(Reason::kNotFound, "no such resource"));
+    // The longest matching prefix (a handful of prefixes at most: a scan is enough).
+    by_path = prefixes_.end();
+    for (auto it = prefixes_.begin(); it != prefixes_.end(); ++it) {
+      if (request.path.starts_with(it->first) &&
+          (by_path == prefixes_.end() || it->first.size() > by_path->first.size())) {
+        by_path = it;
+      }
+    }
+    if (by_path == prefixes_.end()) {
+      return ProblemResponse(Error(Reason::kNotFound, "no such resource"));
+    }
   }
   const auto by_method = by_path->second.find(request.method);
   if (by_method == by_path->second.end()) {

@@ -1,7 +1,8 @@
 // Maps (method, exact path) to handlers and turns routing failures into problem responses.
 //
 // Not a web framework: no path parameters, no middleware, no special paths (health checks and the
-// like are ordinary routes registered by their owner).
+// like are ordinary routes registered by their owner). Prefix routes serve trees of static-like
+// resources (the log's tiles), whose handler parses the rest of the path itself.
 #pragma once
 
 #include <functional>
@@ -31,6 +32,10 @@ class Router {
   // Registers `handler` for `method` on exactly `path`; registering the same pair again replaces
   // the earlier handler. Not thread-safe.
   void Handle(std::string method, std::string path, Handler handler, RouteOptions options = {});
+  // Registers `handler` for `method` on every path that starts with `prefix` (which should end
+  // in '/') and has no exact route; the longest prefix wins. Not thread-safe.
+  void HandlePrefix(std::string method, std::string prefix, Handler handler,
+                    RouteOptions options = {});
 
   // Routes `request`. Unknown path -> 404 NOT_FOUND problem; known path, other method -> 405
   // METHOD_NOT_ALLOWED problem with an Allow header; then the route's options are checked
@@ -45,6 +50,7 @@ class Router {
   };
   // path -> method -> route; std::map keeps the Allow header's order stable.
   std::map<std::string, std::map<std::string, Route>, std::less<>> routes_;
+  std::map<std::string, std::map<std::string, Route>, std::less<>> prefixes_;
 };
 
 }  // namespace twi::net

@@ -36,6 +36,21 @@ TEST(RouterTest, DispatchesOnExactMethodAndPath) {
   EXPECT_EQ(router.Dispatch(MakeRequest("POST", "/v1/a")).status, 201);
 }
 
+TEST(RouterTest, PrefixRoutesTakeTheLongestMatchAfterExactOnes) {
+  Router router;
+  router.HandlePrefix("GET", "/log/",
+                      [](const HttpRequest&) { return HttpResponse::Text(200, "", "log"); });
+  router.HandlePrefix("GET", "/log/tile/",
+                      [](const HttpRequest& r) { return HttpResponse::Text(200, "", r.path); });
+  router.Handle("GET", "/log/tile/exact",
+                [](const HttpRequest&) { return HttpResponse::Text(203, "", ""); });
+  EXPECT_EQ(router.Dispatch(MakeRequest("GET", "/log/tile/0/000")).body, "/log/tile/0/000");
+  EXPECT_EQ(router.Dispatch(MakeRequest("GET", "/log/checkpoint")).body, "log");
+  EXPECT_EQ(router.Dispatch(MakeRequest("GET", "/log/tile/exact")).status, 203);
+  EXPECT_EQ(router.Dispatch(MakeRequest("GET", "/logs")).status, 404);
+  EXPECT_EQ(router.Dispatch(MakeRequest("POST", "/log/tile/0/000")).status, 405);
+}
+
 TEST(RouterTest, UnknownPathIsNotFoundProblem) {
   Router router;
   router.Handle("GET", "/v1/a", Ok);

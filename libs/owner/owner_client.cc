@@ -31,4 +31,16 @@ absl::StatusOr<Json> OwnerClient::Provision(std::string_view workload) {
   return net::PostJson(*client_, kProvisionPath, {{"workload", std::string(workload)}});
 }
 
+absl::StatusOr<Json> OwnerClient::AddProvenance(std::string_view workload, std::string_view release,
+                                                ByteView document, std::string_view kind,
+                                                std::string_view compliance_type) {
+  // Base64: the document's exact bytes are its content address.
+  Json body = {{"workload", std::string(workload)},
+               {"release", std::string(release)},
+               {"document", Base64Encode(document)}};
+  if (!kind.empty()) body["kind"] = std::string(kind);
+  if (!compliance_type.empty()) body["compliance_type"] = std::string(compliance_type);
+  return net::PostJson(*client_, kProvenancePath, body);
+}
+
 }  // namespace twi::owner

@@ -19,6 +19,7 @@ inline constexpr char kAddReleasePath[] = "/v1/owner/releases/add";
 inline constexpr char kRevokeReleasePath[] = "/v1/owner/releases/revoke";
 inline constexpr char kKeyReleasePolicyPath[] = "/v1/owner/key-release-policy";
 inline constexpr char kProvisionPath[] = "/v1/owner/credentials/provision";
+inline constexpr char kProvenancePath[] = "/v1/owner/provenance/add";
 
 class OwnerClient {
  public:
@@ -32,6 +33,11 @@ class OwnerClient {
   // `policy`: keyrelease::ToJson(KeyReleasePolicy) form.
   absl::StatusOr<Json> SetKeyReleasePolicy(std::string_view workload, const Json& policy);
   absl::StatusOr<Json> Provision(std::string_view workload);
+  // A Workload Provenance document (its exact bytes) for a release; `kind` empty: detected;
+  // `compliance_type` required for kind "compliance".
+  absl::StatusOr<Json> AddProvenance(std::string_view workload, std::string_view release,
+                                     ByteView document, std::string_view kind,
+                                     std::string_view compliance_type);
 
  private:
   std::unique_ptr<net::HttpsClient> client_;

@@ -200,4 +200,65 @@ absl::StatusOr<Json> OwnerService::ProvisionCredentials(std::string_view workloa
               {"wit_jti", provisioned.credentials.wit_jti}};
 }
 
+absl::StatusOr<Json> OwnerService::AddProvenanceDocument(std::string_view workload,
+                                                         std::string_view release,
+                                                         ByteView document,
+                                                         const provenance::IngestOptions& options,
+                                                         std::string_view owner) {
+  if (deps_.provenance == nullptr) {
+    return Error(Reason::kFormatNotAllowed, "this server keeps no provenance");
+  }
+  const std::shared_ptr<const policy::PolicySet> current = deps_.policies->Current();
+  const policy::WorkloadPolicy* found = current->FindWorkload(workload);
+  if (found == nullptr) {
+    return Error(Reason::kWorkloadUnknown,
+                 absl::StrFormat("no workload \"%s\" is registered", workload.substr(0, 64)));
+  }
+  const policy::Release* matched = nullptr;
+  for (const policy::Release& r : found->releases) {
+    if (r.name == release) matched = &r;
+  }
+  if (matched == nullptr) {
+    return Error(Reason::kWorkloadUnknown, absl::StrFormat("workload %s has no release \"%s\"",
+                                                           workload, release.substr(0, 64)));
+  }
+  TWI_ASSIGN_OR_RETURN(const provenance::WorkloadDocument ingested,
+                       provenance::IngestDocument(document, options));
+  storage::ProvenanceDocument stored;
+  stored.digest = ingested.digest;
+  stored.kind = std::string(provenance::DocumentKindName(ingested.kind));
+  stored.media_type = ingested.media_type;
+  stored.spec_version = ingested.spec_version;
+  stored.name = ingested.name;
+  stored.subject_digests = ingested.subject_digests;
+  stored.content.assign(document.begin(), document.end());
+  stored.added_at = deps_.clock->Now();
+  TWI_RETURN_IF_ERROR(deps_.provenance->PutDocument(stored));
+  TWI_RETURN_IF_ERROR(deps_.provenance->LinkDocument(workload, release, stored.digest));
+
+  // Traceability: which reference values of the release this document describes.
+  Json matched_measurements = Json::array();
+  for (const auto& [name, values] : matched->measurements) {
+    for (const Bytes& value : values) {
+      const std::string hex = HexEncode(value);
+      for (const std::string& subject : ingested.subject_digests) {
+        if (subject == "sha256:" + hex || subject == "sha384:" + hex) {
+          matched_measurements.push_back({{"measurement", name}, {"digest", subject}});
+        }
+      }
+    }
+  }
+  LogInfo(kComponent, absl::StrFormat("%s linked %s %s to %s release %s", owner, stored.kind,
+                                      stored.digest, workload, release));
+  Json subjects = Json::array();
+  for (const std::string& subject : ingested.subject_digests) subjects.push_back(subject);
+  return Json{{"workload", std::string(workload)},
+              {"release", std::string(release)},
+              {"digest", stored.digest},
+              {"kind", stored.kind},
+              {"spec_version", stored.spec_version},
+              {"subjects", std::move(subjects)},
+              {"matched_measurements", std::move(matched_measurements)}};
+}
+
 }  // namespace twi::owner

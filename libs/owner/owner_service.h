@@ -23,6 +23,8 @@
 #include "libs/keyrelease/release_policy.h"
 #include "libs/keystore/key_store.h"
 #include "libs/policy/policy_holder.h"
+#include "libs/provenance/workload_document.h"
+#include "libs/storage/provenance_store.h"
 
 namespace twi::owner {
 
@@ -33,6 +35,7 @@ struct OwnerServiceDeps {
   const keyrelease::KeyReleaseFiles* key_release = nullptr;
   keystore::KeyStore* key_store = nullptr;
   issuer::CredentialAuthority* ca = nullptr;
+  storage::ProvenanceStore* provenance = nullptr;  // null: provenance documents are refused
   const Clock* clock = nullptr;
 };
 
@@ -61,6 +64,15 @@ class OwnerService {
   // earlier provisioning of the workload (whose key is then destroyed; on failure the new key
   // is). kWorkloadUnknown; the Key Store and CA reasons.
   absl::StatusOr<Json> ProvisionCredentials(std::string_view workload, std::string_view owner);
+  // Ingests a Workload Provenance document (provenance::IngestDocument), stores it by content
+  // and links it to a release of the workload, so that every credential issued on that release
+  // names it in its record. The answer lists which of the release's measurements the document
+  // describes (its subject digests that equal a reference value). kWorkloadUnknown (workload or
+  // release); the ingestion reasons (kProvenanceDocumentInvalid, ...); kStorageError.
+  absl::StatusOr<Json> AddProvenanceDocument(std::string_view workload, std::string_view release,
+                                             ByteView document,
+                                             const provenance::IngestOptions& options,
+                                             std::string_view owner);
 
  private:
   // Validates `next` (replacing the workload of the same name, or added) against the others,

@@ -3,6 +3,7 @@
 #include "absl/strings/str_format.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/crypto/digest.h"
 #include "libs/crypto/random.h"
 #include "libs/evidence/binding.h"
 #include "libs/jose/jwk.h"
@@ -125,6 +126,8 @@ absl::StatusOr<AttestationResponse> Verifier::Attest(const AttestationRequest& r
   submod.attester_claims = claims.attester_claims;
   submod.verifier_claims = appraisal->verifier_claims;
   submod.verifier_claims["matched_rule"] = appraisal->matched_rule;
+  // Named in the Credential Provenance record, so an auditor can match the evidence kept.
+  submod.verifier_claims["evidence_digest"] = crypto::Sha256Id(item.data);
   submod.nonce = Base64UrlEncode(request.nonce);
   result.submods[claims.tee] = std::move(submod);
   result.status = ear::WorstStatus(result.submods);

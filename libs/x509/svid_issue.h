@@ -31,6 +31,7 @@ struct IssuedCertificate {
 struct Precertificate {
   ByteView tbs;  // DER TBSCertificate without the extension the hook adds
   std::string serial_hex;
+  std::string issuer_name_sha256;  // hex SHA-256 of the issuer Name DER
   absl::Time not_before;
   absl::Time not_after;
 };

@@ -6,6 +6,7 @@
 #include "libs/x509/der_reader.h"
 #include "libs/x509/issue.h"
 #include "libs/x509/precert.h"
+#include "libs/x509/provenance_pointer.h"
 #include "libs/x509/svid.h"
 #include "libs/x509/testing/test_pki.h"
 #include "testing/status_matchers.h"
@@ -173,6 +174,35 @@ TEST(PrecertHookTest, AFailingOrBadHookIssuesNothing) {
   EXPECT_THAT(IssueWithHook(
                   pki, k, returning({.oid = "not an oid", .critical = false, .der_value = {5, 0}})),
               HasReason(Reason::kInvalidArgument));
+}
+
+TEST(ProvenancePointerTest, RoundTripsAndMatchesTheDocumentedOid) {
+  ASSERT_OK_AND_ASSIGN(const Bytes oid, HexDecode(kPointerOidHex));
+  EXPECT_EQ(Bytes(ProvenancePointerOidDer().begin(), ProvenancePointerOidDer().end()), oid);
+  EXPECT_EQ(std::string(kProvenancePointerOid), kPointerOid);
+  for (const uint64_t index :
+       {uint64_t{0}, uint64_t{127}, uint64_t{128}, uint64_t{1} << 40, UINT64_MAX}) {
+    const ProvenancePointer pointer{
+        .record_digest = Bytes(32, 0xab), .log_origin = "example.org/twi/log", .log_index = index};
+    ASSERT_OK_AND_ASSIGN(const Bytes der, EncodeProvenancePointer(pointer));
+    EXPECT_THAT(ParseProvenancePointer(der), ::twi::testing::IsOkAndHolds(pointer));
+  }
+  const ProvenancePointer pointer{.record_digest = Bytes(32, 1), .log_origin = "o", .log_index = 5};
+  ASSERT_OK_AND_ASSIGN(Bytes der, EncodeProvenancePointer(pointer));
+  // SEQUENCE { INTEGER 1, OCTET STRING (32), UTF8String "o", INTEGER 5 }
+  EXPECT_EQ(HexEncode(der).substr(0, 12), "302b02010104");
+  Bytes longer = der;
+  longer.push_back(0);
+  EXPECT_THAT(ParseProvenancePointer(longer), HasReason(Reason::kCertificateInvalid));
+  Bytes version2 = der;
+  version2[4] = 2;
+  EXPECT_THAT(ParseProvenancePointer(version2), HasReason(Reason::kCertificateInvalid));
+  Bytes short_digest = der;
+  short_digest[6] = 31;
+  EXPECT_THAT(ParseProvenancePointer(short_digest), HasReason(Reason::kCertificateInvalid));
+  EXPECT_THAT(
+      EncodeProvenancePointer({.record_digest = Bytes(31, 0), .log_origin = "o", .log_index = 0}),
+      HasReason(Reason::kInvalidArgument));
 }
 
 TEST(PrecertTest, MalformedCertificatesAreRefused) {

@@ -179,7 +179,18 @@ absl::StatusOr<std::vector<Hash>> TransparencyLog::ConsistencyProof(uint64_t siz
 
 absl::StatusOr<ProofBundle> TransparencyLog::ProveEntry(uint64_t index) {
   TWI_ASSIGN_OR_RETURN(std::string note, LatestCheckpoint());
-  TWI_ASSIGN_OR_RETURN(const Checkpoint checkpoint, OpenCheckpoint(note, verifier_, origin()));
+  std::optional<Checkpoint> opened;
+  {
+    std::lock_guard lock(mu_);
+    if (opened_checkpoint_.has_value() && opened_note_ == note) opened = opened_checkpoint_;
+  }
+  if (!opened.has_value()) {
+    TWI_ASSIGN_OR_RETURN(opened, OpenCheckpoint(note, verifier_, origin()));
+    std::lock_guard lock(mu_);
+    opened_note_ = note;
+    opened_checkpoint_ = opened;
+  }
+  const Checkpoint& checkpoint = *opened;
   if (index >= checkpoint.size) {
     return Error(Reason::kTreeSizeInvalid,
                  absl::StrCat("log: entry ", index, " is not in the latest checkpoint (size ",

@@ -135,6 +135,10 @@ class TransparencyLog {
   bool stopping_ = false;                         // guarded by mu_
   uint64_t published_size_ = 0;                   // guarded by mu_
   bool published_any_ = false;                    // guarded by mu_
+  // The latest checkpoint ProveEntry opened: the same note again needs no second signature
+  // verification. Guarded by mu_.
+  std::string opened_note_;
+  std::optional<Checkpoint> opened_checkpoint_;
 
   // Worker thread only.
   uint64_t integrated_ = 0;

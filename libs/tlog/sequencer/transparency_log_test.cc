@@ -17,8 +17,8 @@
 namespace twi::tlog {
 namespace {
 
-using ::twi::testing::IsOkAndHolds;
 using ::twi::testing::HasReason;
+using ::twi::testing::IsOkAndHolds;
 
 constexpr char kOrigin[] = "td.example/twi/log";
 

@@ -1,11 +1,14 @@
 // LogStore over SQLite. Each write is one IMMEDIATE transaction that also updates log_state, so
 // the sizes and the rows they describe always commit together. Node hashes are kept 256 to a
-// row per level (log_strata); a node's row is (level, index / 256) at offset (index % 256) * 32.
+// row per level (log_strata); a node's row is id (level << 56) | (index / 256), at offset
+// (index % 256) * 32. Multi-statement reads run in one read transaction: one snapshot, one
+// WAL read lock.
 #include <algorithm>
 #include <cstring>
 #include <map>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
 #include "libs/storage/backends/sqlite/sqlite_database.h"
@@ -22,9 +25,8 @@ constexpr char kSetIntegratedSql[] = "UPDATE log_state SET integrated = ?1 WHERE
 constexpr char kInsertEntrySql[] = "INSERT INTO log_entries (idx, entry) VALUES (?1, ?2)";
 constexpr char kReadEntriesSql[] =
     "SELECT idx, entry FROM log_entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx";
-constexpr char kReadChunkSql[] = "SELECT hashes FROM log_strata WHERE level = ?1 AND chunk = ?2";
-constexpr char kWriteChunkSql[] =
-    "INSERT OR REPLACE INTO log_strata (level, chunk, hashes) VALUES (?1, ?2, ?3)";
+constexpr char kReadChunkSql[] = "SELECT hashes FROM log_strata WHERE id = ?1";
+constexpr char kWriteChunkSql[] = "INSERT OR REPLACE INTO log_strata (id, hashes) VALUES (?1, ?2)";
 constexpr char kLatestCheckpointSql[] =
     "SELECT size, note, published_at_us FROM log_checkpoints ORDER BY size DESC LIMIT 1";
 constexpr char kCheckpointAtSql[] =
@@ -36,6 +38,24 @@ struct State {
   uint64_t sequenced = 0;
   uint64_t integrated = 0;
 };
+
+// The rowid of (level, chunk): chunks are below 2^56 (indexes below 2^64, 256 per chunk).
+int64_t StrataId(uint8_t level, uint64_t chunk) {
+  return static_cast<int64_t>((static_cast<uint64_t>(level) << 56) | chunk);
+}
+
+absl::Status InReadTransaction(SqliteConnection& connection,
+                               absl::FunctionRef<absl::Status()> body) {
+  {
+    TWI_ASSIGN_OR_RETURN(SqliteStatement begin, connection.Prepare("BEGIN"));
+    TWI_RETURN_IF_ERROR(begin.ExpectDone());
+  }
+  const absl::Status status = body();
+  // Read-only: COMMIT just ends the transaction, also after a failed body.
+  TWI_ASSIGN_OR_RETURN(SqliteStatement commit, connection.Prepare("COMMIT"));
+  const absl::Status ended = commit.ExpectDone();
+  return status.ok() ? ended : status;
+}
 
 absl::StatusOr<State> ReadState(SqliteConnection& connection) {
   TWI_ASSIGN_OR_RETURN(SqliteStatement select, connection.Prepare(kStateSql));
@@ -54,8 +74,7 @@ absl::Status SetSize(SqliteConnection& connection, const char* sql, uint64_t siz
 // The stored row of (level, chunk); empty if there is none yet.
 absl::StatusOr<Bytes> ReadChunk(SqliteConnection& connection, uint8_t level, uint64_t chunk) {
   TWI_ASSIGN_OR_RETURN(SqliteStatement select, connection.Prepare(kReadChunkSql));
-  TWI_RETURN_IF_ERROR(select.BindInt64(1, level));
-  TWI_RETURN_IF_ERROR(select.BindInt64(2, static_cast<int64_t>(chunk)));
+  TWI_RETURN_IF_ERROR(select.BindInt64(1, StrataId(level, chunk)));
   TWI_ASSIGN_OR_RETURN(const bool row, select.Step());
   if (!row) return Bytes();
   const ByteView hashes = select.ColumnBlob(0);
@@ -198,9 +217,8 @@ class SqliteLogStore final : public LogStore {
              ++i) {
           hashes.insert(hashes.end(), sorted[i]->hash.begin(), sorted[i]->hash.end());
         }
-        TWI_RETURN_IF_ERROR(write.BindInt64(1, level));
-        TWI_RETURN_IF_ERROR(write.BindInt64(2, static_cast<int64_t>(chunk)));
-        TWI_RETURN_IF_ERROR(write.BindBlob(3, hashes));
+        TWI_RETURN_IF_ERROR(write.BindInt64(1, StrataId(level, chunk)));
+        TWI_RETURN_IF_ERROR(write.BindBlob(2, hashes));
         TWI_RETURN_IF_ERROR(write.ExpectDone());
         TWI_RETURN_IF_ERROR(write.Reset());
       }
@@ -211,16 +229,18 @@ class SqliteLogStore final : public LogStore {
   absl::StatusOr<std::vector<LogHash>> ReadNodes(std::span<const LogNodeId> ids) override {
     std::vector<LogHash> hashes;
     TWI_RETURN_IF_ERROR(db_->Run([&](SqliteConnection& connection) -> absl::Status {
-      // Rows only ever grow, so nodes complete at the size read here stay readable.
-      TWI_ASSIGN_OR_RETURN(const State state, ReadState(connection));
-      TWI_RETURN_IF_ERROR(ValidateLogNodeIds(state.integrated, ids));
-      ChunkReader reader(connection);
-      hashes.reserve(ids.size());
-      for (const LogNodeId& id : ids) {
-        TWI_ASSIGN_OR_RETURN(const LogHash hash, reader.Node(id.level, id.index));
-        hashes.push_back(hash);
-      }
-      return absl::OkStatus();
+      return InReadTransaction(connection, [&]() -> absl::Status {
+        // Rows only ever grow, so nodes complete at the size read here stay readable.
+        TWI_ASSIGN_OR_RETURN(const State state, ReadState(connection));
+        TWI_RETURN_IF_ERROR(ValidateLogNodeIds(state.integrated, ids));
+        ChunkReader reader(connection);
+        hashes.reserve(ids.size());
+        for (const LogNodeId& id : ids) {
+          TWI_ASSIGN_OR_RETURN(const LogHash hash, reader.Node(id.level, id.index));
+          hashes.push_back(hash);
+        }
+        return absl::OkStatus();
+      });
     }));
     return hashes;
   }
@@ -233,20 +253,22 @@ class SqliteLogStore final : public LogStore {
     if (level > kMaxLogLevel) return Error(Reason::kInvalidArgument, "log: level over 63");
     std::vector<LogHash> hashes;
     TWI_RETURN_IF_ERROR(db_->Run([&](SqliteConnection& connection) -> absl::Status {
-      TWI_ASSIGN_OR_RETURN(const State state, ReadState(connection));
-      const uint64_t complete = state.integrated >> level;
-      if (from > complete || count > complete - from) {
-        return Error(Reason::kLogEntryNotFound,
-                     absl::StrCat("log: nodes ", from, "+", count, " at level ", level,
-                                  " are not complete in a tree of ", state.integrated));
-      }
-      ChunkReader reader(connection);
-      hashes.reserve(count);
-      for (uint64_t index = from; index < from + count; ++index) {
-        TWI_ASSIGN_OR_RETURN(const LogHash hash, reader.Node(level, index));
-        hashes.push_back(hash);
-      }
-      return absl::OkStatus();
+      return InReadTransaction(connection, [&]() -> absl::Status {
+        TWI_ASSIGN_OR_RETURN(const State state, ReadState(connection));
+        const uint64_t complete = state.integrated >> level;
+        if (from > complete || count > complete - from) {
+          return Error(Reason::kLogEntryNotFound,
+                       absl::StrCat("log: nodes ", from, "+", count, " at level ", level,
+                                    " are not complete in a tree of ", state.integrated));
+        }
+        ChunkReader reader(connection);
+        hashes.reserve(count);
+        for (uint64_t index = from; index < from + count; ++index) {
+          TWI_ASSIGN_OR_RETURN(const LogHash hash, reader.Node(level, index));
+          hashes.push_back(hash);
+        }
+        return absl::OkStatus();
+      });
     }));
     return hashes;
   }

@@ -120,6 +120,62 @@ CREATE TABLE provenance_records (
   created_at_us INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    {7, "rowid tables for large rows",
+     R"sql(
+-- WITHOUT ROWID tables keep whole rows in their B-tree keys, so a lookup among rows of several
+-- KiB reads their overflow pages too (SQLite withoutrowid.html §4): a 20-node proof read
+-- hundreds of KiB. Keyed by one integer instead: (level << 56) | chunk.
+CREATE TABLE log_strata_by_id (
+  id INTEGER PRIMARY KEY CHECK (id >= 0),
+  hashes BLOB NOT NULL CHECK (length(hashes) % 32 = 0 AND length(hashes) BETWEEN 32 AND 8192)
+);
+INSERT INTO log_strata_by_id (id, hashes) SELECT (level << 56) | chunk, hashes FROM log_strata;
+DROP TABLE log_strata;
+ALTER TABLE log_strata_by_id RENAME TO log_strata;
+-- The same for the provenance tables, whose rows hold whole documents and envelopes.
+CREATE TABLE provenance_documents_v2 (
+  seq INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL UNIQUE CHECK (digest LIKE 'sha256:%'),
+  kind TEXT NOT NULL CHECK (kind <> ''),
+  media_type TEXT NOT NULL CHECK (media_type <> ''),
+  spec_version TEXT NOT NULL,
+  name TEXT NOT NULL,
+  subject_digests TEXT NOT NULL,
+  content BLOB NOT NULL,
+  added_at_us INTEGER NOT NULL
+);
+INSERT INTO provenance_documents_v2 (digest, kind, media_type, spec_version, name,
+                                     subject_digests, content, added_at_us)
+  SELECT digest, kind, media_type, spec_version, name, subject_digests, content, added_at_us
+  FROM provenance_documents;
+CREATE TABLE provenance_links_v2 (
+  seq INTEGER PRIMARY KEY,
+  workload TEXT NOT NULL CHECK (workload <> ''),
+  release TEXT NOT NULL CHECK (release <> ''),
+  digest TEXT NOT NULL REFERENCES provenance_documents_v2 (digest),
+  UNIQUE (workload, release, digest)
+);
+INSERT INTO provenance_links_v2 SELECT seq, workload, release, digest FROM provenance_links;
+DROP TABLE provenance_links;
+DROP TABLE provenance_documents;
+ALTER TABLE provenance_documents_v2 RENAME TO provenance_documents;
+ALTER TABLE provenance_links_v2 RENAME TO provenance_links;
+CREATE TABLE provenance_records_v2 (
+  seq INTEGER PRIMARY KEY,
+  digest TEXT NOT NULL UNIQUE CHECK (digest LIKE 'sha256:%'),
+  credential_id TEXT NOT NULL UNIQUE CHECK (credential_id <> ''),
+  log_index INTEGER NOT NULL UNIQUE CHECK (log_index >= 0),
+  content_type TEXT NOT NULL CHECK (content_type <> ''),
+  content BLOB NOT NULL,
+  created_at_us INTEGER NOT NULL
+);
+INSERT INTO provenance_records_v2 (digest, credential_id, log_index, content_type, content,
+                                   created_at_us)
+  SELECT digest, credential_id, log_index, content_type, content, created_at_us
+  FROM provenance_records;
+DROP TABLE provenance_records;
+ALTER TABLE provenance_records_v2 RENAME TO provenance_records;
+)sql"},
 };
 
 }  // namespace
