@@ -1,5 +1,15 @@
 #include "fuzz/targets.h"
 
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "libs/core/files.h"
 #include "libs/core/json.h"
 #include "libs/crypto/keys.h"
 #include "libs/crypto/signature.h"
@@ -12,7 +22,16 @@
 #include "libs/jose/jwt.h"
 #include "libs/policy/test_policies.h"
 #include "libs/policy/workload_policy.h"
+#include "libs/provenance/dsse.h"
+#include "libs/provenance/in_toto.h"
+#include "libs/provenance/slsa.h"
+#include "libs/provenance/workload_document.h"
 #include "libs/rp/spiffe_bundle.h"
+#include "libs/tlog/checkpoint.h"
+#include "libs/tlog/merkle.h"
+#include "libs/tlog/note.h"
+#include "libs/tlog/proof_bundle.h"
+#include "libs/tlog/tiles.h"
 #include "libs/verifier/attestation_api.h"
 #include "libs/x509/certificate.h"
 #include "libs/x509/csr.h"
@@ -145,6 +164,295 @@ std::vector<Bytes> EarClaimsSeeds() {
 bool WorkloadPolicy(ByteView data) { return policy::ParseWorkloadPolicy(AsString(data)).ok(); }
 std::vector<Bytes> WorkloadPolicySeeds() { return One(policy::testing::PayrollYaml()); }
 
+// --- Transparency log (libs/tlog) ---------------------------------------------------------------
+
+// A parser's round-trip contract; a violation is a bug, so the target crashes (libFuzzer keeps the
+// input, the smoke test fails).
+void Require(bool condition, const char* what) {
+  if (condition) return;
+  std::fprintf(stderr, "fuzz target invariant violated: %s\n", what);
+  std::abort();
+}
+
+// The eight leaves of the tree of the transparency-dev/merkle vectors (shared/vectors/merkle,
+// README "Tree used by the numbered cases"): the seeds' trees are that tree.
+const std::vector<Bytes>& VectorLeaves() {
+  static const auto* leaves = [] {
+    auto* out = new std::vector<Bytes>();
+    for (std::string_view hex : {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+                                 "606162636465666768696a6b6c6d6e6f"}) {
+      out->push_back(*HexDecode(hex));
+    }
+    return out;
+  }();
+  return *leaves;
+}
+
+const tlog::MemoryTree& VectorTree() {
+  static const auto* tree = [] {
+    auto* out = new tlog::MemoryTree();
+    for (const Bytes& leaf : VectorLeaves()) out->Append(tlog::LeafHash(leaf));
+    return out;
+  }();
+  return *tree;
+}
+
+constexpr char kLogName[] = "fuzz.twi.example/log";
+
+// A fixed Ed25519 log key (PKCS#8 around a constant seed), so that the signatures in the seeds
+// and in corpora kept from earlier libFuzzer runs verify in every process.
+const crypto::Signer& LogSigner() {
+  static const crypto::Signer* signer = [] {
+    Bytes der = *HexDecode("302e020100300506032b657004220420");  // PKCS#8 Ed25519, 32-byte seed
+    for (uint8_t i = 0; i < 32; ++i) der.push_back(i);
+    auto key = crypto::PrivateKey::FromPkcs8Der(der);
+    return crypto::NewSoftwareSigner(*std::move(key), crypto::SignatureAlgorithm::kEd25519)
+        ->release();
+  }();
+  return *signer;
+}
+
+const tlog::NoteVerifier& LogVerifier() {
+  static const auto* verifier = new tlog::NoteVerifier(
+      *tlog::NoteVerifier::FromPublicKey(kLogName, LogSigner().public_key()));
+  return *verifier;
+}
+
+// The signed-note spec's example key and note (as in libs/tlog/note_test.cc).
+constexpr char kSpecVkey[] =
+    "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
+constexpr char kSpecNote[] =
+    "This is an example message.\n"
+    "\n"
+    "\xE2\x80\x94 example.com/foo "
+    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM="
+    "\n";
+
+const tlog::NoteVerifier& SpecVerifier() {
+  static const auto* verifier =
+      new tlog::NoteVerifier(*tlog::NoteVerifier::FromVerifierKey(kSpecVkey));
+  return *verifier;
+}
+
+// The log's signed checkpoint of the first `size` leaves of the vectors' tree.
+std::string SignedCheckpoint(uint64_t size) {
+  return *tlog::SignCheckpoint(
+      {.origin = kLogName, .size = size, .root = *VectorTree().Root(size), .extensions = {}},
+      LogSigner());
+}
+
+// A signed note (verified by either fixed key: the log's or the spec example's) or a verifier
+// key. Round trips: EncodeNote(ParseNote(x)) and FromVerifierKey(x).VerifierKey() give x back.
+bool TlogNote(ByteView data) {
+  const std::string_view text = AsString(data);
+  if (auto vkey = tlog::NoteVerifier::FromVerifierKey(text); vkey.ok()) {
+    Require(vkey->VerifierKey() == text, "tlog_note: VerifierKey(FromVerifierKey(x)) != x");
+    return true;
+  }
+  auto note = tlog::ParseNote(text);
+  if (!note.ok()) return false;
+  Require(tlog::EncodeNote(*note) == text, "tlog_note: EncodeNote(ParseNote(x)) != x");
+  const bool by_log = tlog::VerifyNote(*note, LogVerifier()).ok();
+  const bool by_spec = tlog::VerifyNote(*note, SpecVerifier()).ok();
+  return by_log || by_spec;
+}
+std::vector<Bytes> TlogNoteSeeds() {
+  // The log's checkpoint with a witness cosignature (signed-note type 0x04: key id, timestamp,
+  // signature) by a key the target does not know, which VerifyNote must ignore.
+  auto note = tlog::ParseNote(SignedCheckpoint(8));
+  const std::string witness = "witness.twi.example/w1";
+  note->signatures.push_back({.name = witness,
+                              .key_id = tlog::NoteKeyId(witness, 0x04, Bytes(32, 0x57)),
+                              .signature = Bytes(8 + 64, 0xa5)});
+  return {ToBytes(kSpecNote), ToBytes(tlog::EncodeNote(*note)), ToBytes(kSpecVkey),
+          ToBytes(LogVerifier().VerifierKey())};
+}
+
+// A checkpoint's note text (the signed body). CheckpointText(ParseCheckpointText(x)) == x.
+bool TlogCheckpoint(ByteView data) {
+  auto checkpoint = tlog::ParseCheckpointText(AsString(data));
+  if (!checkpoint.ok()) return false;
+  Require(tlog::CheckpointText(*checkpoint) == AsString(data),
+          "tlog_checkpoint: CheckpointText(ParseCheckpointText(x)) != x");
+  return true;
+}
+std::vector<Bytes> TlogCheckpointSeeds() {
+  const tlog::Checkpoint full{
+      .origin = kLogName, .size = 8, .root = *VectorTree().Root(8), .extensions = {}};
+  const tlog::Checkpoint empty{.origin = "example.com/empty",
+                               .size = 0,
+                               .root = tlog::EmptyRoot(),
+                               .extensions = {"opaque extension", "Timestamp: 1700000000"}};
+  return {ToBytes(tlog::CheckpointText(full)), ToBytes(tlog::CheckpointText(empty))};
+}
+
+// Every bundle must prove this leaf (index 5 of the vectors' tree) under the log's key.
+constexpr size_t kProvenLeaf = 5;
+
+// A tlog-proof bundle, verified. EncodeProofBundle(ParseProofBundle(x)) == x.
+bool TlogProof(ByteView data) {
+  static const tlog::Hash leaf_hash = tlog::LeafHash(VectorLeaves()[kProvenLeaf]);
+  auto bundle = tlog::ParseProofBundle(AsString(data));
+  if (!bundle.ok()) return false;
+  Require(tlog::EncodeProofBundle(*bundle) == AsString(data),
+          "tlog_proof: EncodeProofBundle(ParseProofBundle(x)) != x");
+  return tlog::VerifyProofBundle(*bundle, leaf_hash, LogVerifier()).ok();
+}
+std::vector<Bytes> TlogProofSeeds() {
+  std::vector<Bytes> seeds;
+  for (const uint64_t size : {8, 6}) {
+    const tlog::ProofBundle bundle{
+        .extra = size == 8 ? std::optional(ToBytes("build 42")) : std::nullopt,
+        .index = kProvenLeaf,
+        .path = *VectorTree().InclusionProof(kProvenLeaf, size),
+        .checkpoint = SignedCheckpoint(size)};
+    seeds.push_back(ToBytes(tlog::EncodeProofBundle(bundle)));
+  }
+  return seeds;
+}
+
+// A tile or entry-bundle path, or an entry bundle. Paths and bundles re-encode to the input
+// (tiles.h: one path per resource).
+bool TlogTiles(ByteView data) {
+  bool accepted = false;
+  if (auto path = tlog::ParseTilePath(AsString(data)); path.ok()) {
+    const std::string again = path->entries
+                                  ? tlog::EntryBundlePath(path->tile.index, path->tile.width)
+                                  : tlog::TilePath(path->tile);
+    Require(again == AsString(data), "tlog_tiles: the path of ParseTilePath(x) != x");
+    Require(tlog::TileNodes(path->tile).size() <= path->tile.width, "tlog_tiles: TileNodes");
+    accepted = true;
+  }
+  if (auto entries = tlog::DecodeEntryBundle(data); entries.ok()) {
+    Require(tlog::EncodeEntryBundle(*entries) == AsString(data),
+            "tlog_tiles: EncodeEntryBundle(DecodeEntryBundle(x)) != x");
+    accepted = true;
+  }
+  return accepted;
+}
+std::vector<Bytes> TlogTilesSeeds() {
+  return {
+      ToBytes(tlog::TilePath({.level = 0, .index = 1234067, .width = 8})),
+      ToBytes(tlog::TilePath(
+          {.level = 63, .index = std::numeric_limits<uint64_t>::max(), .width = 256})),
+      ToBytes(tlog::EntryBundlePath(0, 8)),
+      ToBytes(tlog::EncodeEntryBundle(VectorLeaves())),
+  };
+}
+
+// --- Provenance (libs/provenance) ---------------------------------------------------------------
+
+// A file of libs/provenance/testdata; empty (so the seed is refused and the smoke test says so)
+// if it cannot be read.
+std::string Testdata(std::string_view name) {
+  const std::string path = std::string(TWI_PROVENANCE_TESTDATA_DIR) + "/" + std::string(name);
+  auto text = ReadFile(path);
+  if (!text.ok()) {
+    std::fprintf(stderr, "fuzz seeds: %s: %s\n", path.c_str(), text.status().ToString().c_str());
+    return "";
+  }
+  return *std::move(text);
+}
+
+// The key that signed testdata/slsa-provenance-v1.dsse.json (P-256, python3-cryptography).
+const std::optional<crypto::PublicKey>& BuilderKey() {
+  static const auto* key = [] {
+    auto pem = crypto::PublicKey::FromPem(Testdata("slsa-provenance-v1.dsse.pub.pem"));
+    return new std::optional<crypto::PublicKey>(pem.ok() ? std::optional(*std::move(pem))
+                                                         : std::nullopt);
+  }();
+  return *key;
+}
+
+// A DSSE envelope, verified under the builder's key.
+bool Dsse(ByteView data) {
+  auto envelope = provenance::ParseDsse(AsString(data));
+  if (!envelope.ok() || !BuilderKey()) return false;
+  return provenance::VerifyDsse(*envelope, *BuilderKey(),
+                                crypto::SignatureAlgorithm::kEcdsaP256Sha256)
+      .ok();
+}
+std::vector<Bytes> DsseSeeds() {
+  const std::string real = Testdata("slsa-provenance-v1.dsse.json");
+  std::vector<Bytes> seeds = {ToBytes(real)};
+  // The same envelope as another writer may put it: URL-safe unpadded base64, an unknown member
+  // and a first signature by some other key, which verification must skip.
+  if (auto envelope = provenance::ParseDsse(real); envelope.ok()) {
+    Json other = {{"payloadType", envelope->payload_type},
+                  {"payload", Base64UrlEncode(envelope->payload)},
+                  {"signatures", Json::array()},
+                  {"x-comment", "re-encoded"}};
+    other["signatures"].push_back(
+        Json::object({{"keyid", "other"}, {"sig", Base64UrlEncode(Bytes(64, 7))}}));
+    for (const provenance::DsseSignature& signature : envelope->signatures) {
+      other["signatures"].push_back(
+          Json::object({{"keyid", signature.keyid}, {"sig", Base64UrlEncode(signature.sig)}}));
+    }
+    seeds.push_back(ToBytes(DumpJson(other)));
+  }
+  return seeds;
+}
+
+// An in-toto Statement; a SLSA Provenance v1 predicate must also pass CheckSlsaProvenance.
+bool InToto(ByteView data) {
+  auto statement = provenance::ParseStatement(AsString(data));
+  if (!statement.ok()) return false;
+  return statement->predicate_type != provenance::kSlsaProvenanceV1 ||
+         provenance::CheckSlsaProvenance(statement->predicate).ok();
+}
+std::vector<Bytes> InTotoSeeds() {
+  // Every ResourceDescriptor member, under a predicate type twi does not check.
+  provenance::Statement statement;
+  statement.subject.push_back(
+      {.name = "twi-sbom-demo-1.0.0.tgz",
+       .uri = "pkg:npm/twi-sbom-demo@1.0.0",
+       .digest = {{"sha256", "d537cb1bb9f3aa14d6bb1fc8a4556990cd0721264469dd4dfa7ad1b772af4138"},
+                  {"gitCommit", "0d2f4f3c9a7b1e5d8c6a4b2e0f1d3c5b7a9e8f6d"}},
+       .media_type = "application/gzip",
+       .download_location = "https://twi.example/dist/twi-sbom-demo-1.0.0.tgz",
+       .content = ToBytes("tarball"),
+       .annotations = {{"note", "fuzz seed"}}});
+  statement.predicate_type = "https://spdx.dev/Document";
+  statement.predicate = {{"spdxVersion", "SPDX-2.3"}};
+  return {ToBytes(Testdata("slsa-provenance-v1.json")),
+          ToBytes(provenance::EncodeStatement(statement))};
+}
+
+// The first byte chooses the options, the rest is the document: 0 the defaults (kind detected),
+// 1..5 the kind declared (with a compliance type).
+constexpr std::array<std::optional<provenance::DocumentKind>, 6> kDeclaredKinds = {
+    std::nullopt,
+    provenance::DocumentKind::kCycloneDx,
+    provenance::DocumentKind::kSpdx,
+    provenance::DocumentKind::kInTotoStatement,
+    provenance::DocumentKind::kSlsaProvenance,
+    provenance::DocumentKind::kCompliance,
+};
+
+bool WorkloadDocument(ByteView data) {
+  if (data.empty()) return false;
+  provenance::IngestOptions options;
+  if (const auto kind = kDeclaredKinds[data[0] % kDeclaredKinds.size()]) {
+    options.declared_kind = kind;
+    options.compliance_type = "https://twi.example/compliance/fuzz/v1";
+  }
+  return provenance::IngestDocument(data.subspan(1), options).ok();
+}
+std::vector<Bytes> WorkloadDocumentSeeds() {
+  auto with = [](uint8_t selector, std::string_view document) {
+    std::string seed(1, static_cast<char>(selector));
+    seed.append(document);
+    return ToBytes(seed);
+  };
+  return {
+      with(0, Testdata("cyclonedx-npm-1.6.json")),
+      with(2, Testdata("spdx-2.3.json")),
+      with(4, Testdata("slsa-provenance-v1.json")),
+      with(0, Testdata("slsa-provenance-v1.dsse.json")),
+      with(5, R"({"name":"SOC 2 Type II","period":"2026","controls":[1,2]})"),
+  };
+}
+
 }  // namespace
 
 const std::vector<Target>& Targets() {
@@ -159,6 +467,13 @@ const std::vector<Target>& Targets() {
       {"credential_request", CredentialRequest, CredentialRequestSeeds},
       {"ear_claims", EarClaims, EarClaimsSeeds},
       {"workload_policy", WorkloadPolicy, WorkloadPolicySeeds},
+      {"tlog_note", TlogNote, TlogNoteSeeds},
+      {"tlog_checkpoint", TlogCheckpoint, TlogCheckpointSeeds},
+      {"tlog_proof", TlogProof, TlogProofSeeds},
+      {"tlog_tiles", TlogTiles, TlogTilesSeeds},
+      {"dsse", Dsse, DsseSeeds},
+      {"in_toto", InToto, InTotoSeeds},
+      {"workload_document", WorkloadDocument, WorkloadDocumentSeeds},
   };
   return *targets;
 }

@@ -186,13 +186,13 @@ absl::StatusOr<IssuedCertificate> IssueX509Svid(const spiffe::SpiffeId& id,
   };
   Bytes tbs = make_tbs({});
   if (hook) {
-    TWI_ASSIGN_OR_RETURN(const Extension extension,
-                         hook(Precertificate{.tbs = tbs,
-                                             .serial_hex = SerialHex(serial),
-                                             .issuer_name_sha256 =
-                                                 HexEncode(crypto::Sha256(issuer_name)),
-                                             .not_before = not_before,
-                                             .not_after = not_after}));
+    TWI_ASSIGN_OR_RETURN(
+        const Extension extension,
+        hook(Precertificate{.tbs = tbs,
+                            .serial_hex = SerialHex(serial),
+                            .issuer_name_sha256 = HexEncode(crypto::Sha256(issuer_name)),
+                            .not_before = not_before,
+                            .not_after = not_after}));
     TWI_ASSIGN_OR_RETURN(const Bytes extra, HookExtensionDer(extension));
     tbs = make_tbs(extra);
   }
