@@ -78,6 +78,9 @@ void AddLogRoutes(net::Router& router, tlog::TransparencyLog& log,
   router.Handle("GET", kProofBundlePath, [&log](const net::HttpRequest& http) {
     absl::StatusOr<uint64_t> index = NumberParameter(http, "index");
     if (!index.ok()) return net::ProblemResponse(index.status());
+    // An entry is integrated moments after its append returned: wait briefly for a checkpoint
+    // that covers it rather than make every client poll.
+    (void)log.WaitForCheckpoint(*index + 1, absl::Seconds(2));
     absl::StatusOr<tlog::ProofBundle> bundle = log.ProveEntry(*index);
     if (!bundle.ok()) return net::ProblemResponse(bundle.status());
     return net::HttpResponse::Text(200, "text/plain; charset=utf-8",

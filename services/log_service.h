@@ -10,7 +10,7 @@
 //   GET /v1/log/proof/inclusion?index=<i>&size=<n>   -> {"index","tree_size","hashes":[b64]}
 //   GET /v1/log/proof/consistency?old=<m>&new=<n>    -> {"old","new","hashes":[b64]}
 //   GET /v1/log/proof/bundle?index=<i>  -> text/plain; c2sp.org/tlog-proof@v1 against the latest
-//                                          checkpoint
+//                                          checkpoint (waits up to 2 s for one to cover i)
 //   GET /v1/log/checkpoint?size=<n>     -> text/plain; the checkpoint published at that size
 // Records:
 //   GET /v1/provenance/record?credential=<x509:serial|wit:jti>  (or ?digest=sha256:<hex>)

@@ -40,6 +40,7 @@ void AddServerCommands(CLI::App& app, Context& context);
 void AddAgentCommands(CLI::App& app, Context& context);
 void AddVerifyCommands(CLI::App& app, Context& context);
 void AddOwnerCommands(CLI::App& app, Context& context);
+void AddLogCommands(CLI::App& app, Context& context);
 void AddQuickstartCommand(CLI::App& app, Context& context);
 
 }  // namespace twi::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   twi::cli::AddAgentCommands(app, context);
   twi::cli::AddVerifyCommands(app, context);
   twi::cli::AddOwnerCommands(app, context);
+  twi::cli::AddLogCommands(app, context);
   twi::cli::AddQuickstartCommand(app, context);
   CLI11_PARSE(app, argc, argv);
   return twi::cli::Run(context);

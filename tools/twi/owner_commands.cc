@@ -35,6 +35,9 @@ struct OwnerFlags {
   std::string minimum_status = "affirming";
   int64_t max_ear_age = 120;
   std::vector<std::string> claims;  // name=value
+  // provenance add
+  std::string kind;
+  std::string compliance_type;
 };
 
 absl::StatusOr<owner::OwnerClient> Connect(OwnerFlags f) {
@@ -175,6 +178,28 @@ void AddOwnerCommands(CLI::App& app, Context& context) {
       ->capture_default_str();
   policy->add_option("--claim", f->claims, "name=value the EAR's claims must hold (repeatable)");
   twi::cli::Register(policy, context, [f] { return SetReleasePolicy(*f); });
+
+  CLI::App* provenance_cmd =
+      owner->add_subcommand("provenance", "Workload Provenance documents of releases");
+  provenance_cmd->require_subcommand(1);
+  CLI::App* add_doc = provenance_cmd->add_subcommand(
+      "add", "Link an SBOM, build provenance or compliance record to a release");
+  ConnectionFlags(add_doc, *f);
+  add_doc->add_option("--workload", f->workload, "Workload name")->required();
+  add_doc->add_option("--release", f->release, "Release name")->required();
+  add_doc->add_option("--file", f->file, "The document (CycloneDX, SPDX, in-toto, DSSE, JSON)")
+      ->required();
+  add_doc->add_option(
+      "--kind", f->kind,
+      "cyclonedx | spdx | in-toto | slsa-provenance | compliance (default: detect)");
+  add_doc->add_option("--type", f->compliance_type, "The declared type of a compliance record");
+  twi::cli::Register(add_doc, context, [f]() -> absl::StatusOr<Output> {
+    TWI_ASSIGN_OR_RETURN(std::string document, ReadFile(f->file, 16 << 20));
+    return Print(WithOwner(*f, [&](owner::OwnerClient& c) {
+      return c.AddProvenance(f->workload, f->release, AsBytes(document), f->kind,
+                             f->compliance_type);
+    }));
+  });
 
   CLI::App* provision =
       owner->add_subcommand("provision", "Generate the credential key in the Key Store (D)");

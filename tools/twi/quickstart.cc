@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "libs/agent/attesters.h"
 #include "libs/agent/https_acquire.h"
 #include "libs/agent/measurement.h"
@@ -30,6 +31,9 @@
 #include "libs/policy/tier.h"
 #include "libs/policy/workload_render.h"
 #include "libs/rp/credentials.h"
+#include "libs/rp/provenance_check.h"
+#include "libs/rp/provenance_client.h"
+#include "libs/tlog/note.h"
 #include "services/deployment_files.h"
 #include "services/server.h"
 #include "tools/twi/cli.h"
@@ -111,7 +115,48 @@ struct Checked {
   std::string wit_subject;
   std::string ear_status;
   std::string dir;
+  uint64_t log_index = 0;
+  std::string provenance;  // the readable chain of decisions of the X509-SVID
 };
+
+// Leaves, beside the credentials, what anyone needs to check the X509-SVID's provenance offline
+// with their own tools: the record, its signer's key, an offline proof and the log's key.
+absl::Status WriteProvenanceArtifacts(const deployment::Layout& layout,
+                                      const agent::HttpsEndpoints& endpoints,
+                                      const std::string& dir) {
+  TWI_ASSIGN_OR_RETURN(std::string chain, ReadFile(dir + "/svid.pem"));
+  TWI_ASSIGN_OR_RETURN(const std::vector<x509::Certificate> certificates,
+                       x509::Certificate::ChainFromPem(chain));
+  TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(endpoints.ca_url));
+  net::TlsClientConfig tls;
+  tls.ca_pem = endpoints.server_ca_pem;
+  net::HttpsClient client(endpoint.host, endpoint.port, std::move(tls));
+  TWI_ASSIGN_OR_RETURN(const rp::FetchedProvenance fetched,
+                       rp::FetchProvenance(client, "x509:" + certificates[0].SerialHex()));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(dir + "/provenance.dsse.json", fetched.envelope, 0644));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(dir + "/provenance.tlog-proof", fetched.proof_bundle, 0644));
+  TWI_ASSIGN_OR_RETURN(std::string signer,
+                       ReadFile(layout.public_key(deployment::kProvenanceSigning)));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(dir + "/provenance-signer.pem", signer, 0644));
+  TWI_ASSIGN_OR_RETURN(std::string vkey, ReadFile(layout.log_vkey()));
+  return WriteFileAtomic(dir + "/log.vkey", vkey, 0644);
+}
+
+// Checks the files WriteProvenanceArtifacts left, with nothing but those files.
+absl::StatusOr<rp::VerifiedProvenance> CheckProvenanceOffline(const std::string& dir) {
+  TWI_ASSIGN_OR_RETURN(std::string chain, ReadFile(dir + "/svid.pem"));
+  TWI_ASSIGN_OR_RETURN(const std::vector<x509::Certificate> certificates,
+                       x509::Certificate::ChainFromPem(chain));
+  TWI_ASSIGN_OR_RETURN(const rp::CredentialFacts facts,
+                       rp::X509CredentialFacts(certificates[0].ToDer()));
+  TWI_ASSIGN_OR_RETURN(std::string envelope, ReadFile(dir + "/provenance.dsse.json"));
+  TWI_ASSIGN_OR_RETURN(std::string proof, ReadFile(dir + "/provenance.tlog-proof"));
+  TWI_ASSIGN_OR_RETURN(std::string signer_pem, ReadFile(dir + "/provenance-signer.pem"));
+  TWI_ASSIGN_OR_RETURN(const crypto::PublicKey signer, crypto::PublicKey::FromPem(signer_pem));
+  TWI_ASSIGN_OR_RETURN(std::string vkey, ReadTokenFile(dir + "/log.vkey"));
+  TWI_ASSIGN_OR_RETURN(const tlog::NoteVerifier log_key, tlog::NoteVerifier::FromVerifierKey(vkey));
+  return rp::VerifyProvenance(facts, envelope, signer, proof, log_key);
+}
 
 // Reads the artifacts back from disk and checks them as a relying party would.
 absl::StatusOr<Checked> CheckAsRelyingParty(const deployment::Layout& layout,
@@ -188,6 +233,23 @@ absl::Status ActAsOwner(const deployment::Layout& layout, const services::TwiSer
                        {"max_ear_age_seconds", 120},
                        {"claims", {{"cleared_for_pii", true}}}};
   TWI_RETURN_IF_ERROR(owner.SetKeyReleasePolicy(kWorkloadPolicyName, policy).status());
+  // Workload Provenance: an SBOM per release naming its image, so that every credential's
+  // record leads from the attested measurement to the components it was built from.
+  for (const std::string release : {"1.0", "1.1"}) {
+    const Json sbom = {
+        {"bomFormat", "CycloneDX"},
+        {"specVersion", "1.6"},
+        {"version", 1},
+        {"metadata",
+         {{"component",
+           {{"type", "container"},
+            {"name", "payroll"},
+            {"version", release},
+            {"hashes", {{{"alg", "SHA-256"}, {"content", HexEncode(ImageDigest(release))}}}}}}}},
+        {"components", Json::array({{{"type", "library"}, {"name", "libpayroll"}}})}};
+    TWI_RETURN_IF_ERROR(
+        owner.AddProvenance(kWorkloadPolicyName, release, AsBytes(sbom.dump(2)), "", "").status());
+  }
   return owner.Provision(kWorkloadPolicyName).status();
 }
 
@@ -222,7 +284,11 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
                          agent::AcquireOverHttps(endpoints, mechanism, *attester, {}));
     const std::string out_dir = absl::StrFormat("%s/quickstart/%s", dir, mechanism);
     TWI_RETURN_IF_ERROR(agent::WriteArtifacts(acquired, out_dir));
+    TWI_RETURN_IF_ERROR(WriteProvenanceArtifacts(layout, endpoints, out_dir));
     TWI_ASSIGN_OR_RETURN(Checked checked, CheckAsRelyingParty(layout, out_dir));
+    TWI_ASSIGN_OR_RETURN(const rp::VerifiedProvenance provenance, CheckProvenanceOffline(out_dir));
+    checked.log_index = provenance.log_index;
+    checked.provenance = rp::DescribeProvenance(provenance);
     checked.mechanism = mechanism;
     results.push_back(std::move(checked));
   }
@@ -253,12 +319,24 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
                                            {"spiffe_id", r.spiffe_id},
                                            {"x509_serial", r.serial},
                                            {"ear_status", r.ear_status},
+                                           {"provenance_log_index", r.log_index},
                                            {"artifacts", r.dir}};
     out.text += absl::StrFormat(
         "  mechanism %s  release %-4s -> %s\n               X509-SVID serial %s verified against "
-        "the bundle; WIT verified; EAR %s\n               artifacts in %s/\n",
-        r.mechanism, r.release, r.spiffe_id, r.serial, r.ear_status, r.dir);
+        "the bundle; WIT verified; EAR %s\n               provenance record at log index %d "
+        "verified offline (DSSE, both bindings, inclusion)\n               artifacts in %s/\n",
+        r.mechanism, r.release, r.spiffe_id, r.serial, r.ear_status, r.log_index, r.dir);
   }
+  // The chain of decisions behind one credential, as `twi verify provenance` prints it.
+  out.text += "  provenance of mechanism A's X509-SVID:\n";
+  for (absl::string_view line : absl::StrSplit(results[0].provenance, '\n', absl::SkipEmpty())) {
+    out.text += "    " + std::string(line) + "\n";
+  }
+  out.text += absl::StrFormat(
+      "  check it yourself: twi verify provenance --credential %s/svid.pem --record "
+      "%s/provenance.dsse.json --proof %s/provenance.tlog-proof --signer "
+      "%s/provenance-signer.pem --vkey %s/log.vkey\n",
+      results[0].dir, results[0].dir, results[0].dir, results[0].dir, results[0].dir);
   out.text += absl::StrFormat(
       "  stable identity: both releases, through every mechanism, map to %s\n"
       "  refused as expected: unendorsed image -> %s, debug enabled -> %s\n"

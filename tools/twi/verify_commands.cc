@@ -5,6 +5,10 @@
 #include "libs/ear/ear.h"
 #include "libs/policy/tier.h"
 #include "libs/rp/credentials.h"
+#include "libs/rp/provenance_check.h"
+#include "libs/rp/provenance_client.h"
+#include "libs/tlog/note.h"
+#include "libs/x509/certificate.h"
 #include "tools/twi/cli.h"
 
 namespace twi::cli {
@@ -65,6 +69,70 @@ absl::StatusOr<Output> VerifyEar(const VerifyFlags& f) {
   return out;
 }
 
+struct ProvenanceFlags {
+  std::string credential;  // PEM chain (X509-SVID) or a WIT
+  std::string record;
+  std::string proof;
+  std::string signer;
+  std::string vkey;
+  std::string server;  // fetch record and proof when they are not given
+  std::string server_ca;
+};
+
+absl::StatusOr<tlog::NoteVerifier> ReadVerifierKey(const std::string& path) {
+  TWI_ASSIGN_OR_RETURN(std::string vkey, ReadTokenFile(path));
+  return tlog::NoteVerifier::FromVerifierKey(vkey);
+}
+
+absl::StatusOr<rp::CredentialFacts> ReadCredentialFacts(const std::string& path) {
+  TWI_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1 << 20));
+  if (text.find("-----BEGIN CERTIFICATE-----") != std::string::npos) {
+    TWI_ASSIGN_OR_RETURN(const std::vector<x509::Certificate> chain,
+                         x509::Certificate::ChainFromPem(text));
+    return rp::X509CredentialFacts(chain[0].ToDer());
+  }
+  TWI_ASSIGN_OR_RETURN(std::string token, ReadTokenFile(path));
+  return rp::WitCredentialFacts(token);
+}
+
+absl::StatusOr<Output> VerifyProvenanceCommand(const ProvenanceFlags& f) {
+  TWI_ASSIGN_OR_RETURN(const rp::CredentialFacts facts, ReadCredentialFacts(f.credential));
+  std::string envelope;
+  std::string proof;
+  if (f.record.empty() != f.proof.empty()) {
+    return Error(Reason::kInvalidArgument, "give both --record and --proof, or neither");
+  }
+  if (!f.record.empty()) {
+    TWI_ASSIGN_OR_RETURN(envelope, ReadFile(f.record, 1 << 20));
+    TWI_ASSIGN_OR_RETURN(proof, ReadFile(f.proof, 1 << 20));
+  } else {
+    if (f.server.empty() || f.server_ca.empty()) {
+      return Error(Reason::kInvalidArgument,
+                   "without --record and --proof, --server and --server-ca fetch them");
+    }
+    TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(f.server));
+    net::TlsClientConfig tls;
+    TWI_ASSIGN_OR_RETURN(tls.ca_pem, ReadFile(f.server_ca, 1 << 20));
+    net::HttpsClient client(endpoint.host, endpoint.port, std::move(tls));
+    TWI_ASSIGN_OR_RETURN(rp::FetchedProvenance fetched,
+                         rp::FetchProvenance(client, facts.credential_id));
+    envelope = std::move(fetched.envelope);
+    proof = std::move(fetched.proof_bundle);
+  }
+  TWI_ASSIGN_OR_RETURN(std::string signer_pem, ReadFile(f.signer, 1 << 20));
+  TWI_ASSIGN_OR_RETURN(const crypto::PublicKey signer, crypto::PublicKey::FromPem(signer_pem));
+  TWI_ASSIGN_OR_RETURN(const tlog::NoteVerifier log_key, ReadVerifierKey(f.vkey));
+  TWI_ASSIGN_OR_RETURN(const rp::VerifiedProvenance verified,
+                       rp::VerifyProvenance(facts, envelope, signer, proof, log_key));
+  Json json = rp::ProvenanceJson(verified);
+  json["valid"] = true;
+  json["internal_binding"] = facts.pointer.has_value();
+  return Output{std::move(json),
+                "valid provenance: record signed, bound to the credential" +
+                    std::string(facts.pointer.has_value() ? " both ways" : " (external binding)") +
+                    ", included in the log\n" + rp::DescribeProvenance(verified)};
+}
+
 void AddVerify(CLI::App* verify, Context& context, const std::string& name,
                const std::string& description, const std::string& file_flag,
                const std::string& bundle_flag, bool needs_trust_domain,
@@ -90,6 +158,18 @@ void AddVerifyCommands(CLI::App& app, Context& context) {
             "--token", "--bundle", true, VerifyWitToken);
   AddVerify(verify, context, "ear", "Check an EAR attestation result against verifier keys",
             "--token", "--jwks", false, VerifyEar);
+
+  CLI::App* provenance = verify->add_subcommand(
+      "provenance", "Check a credential's provenance record and its log inclusion (offline)");
+  auto f = std::make_shared<ProvenanceFlags>();
+  provenance->add_option("--credential", f->credential, "X509-SVID chain (PEM) or WIT")->required();
+  provenance->add_option("--record", f->record, "The record's DSSE envelope");
+  provenance->add_option("--proof", f->proof, "Offline proof (c2sp.org/tlog-proof@v1)");
+  provenance->add_option("--signer", f->signer, "PEM public key of the record signer")->required();
+  provenance->add_option("--vkey", f->vkey, "The log's signed-note verifier key")->required();
+  provenance->add_option("--server", f->server, "Fetch record and proof from this server");
+  provenance->add_option("--server-ca", f->server_ca, "PEM trust anchors of the server's TLS");
+  Register(provenance, context, [f] { return VerifyProvenanceCommand(*f); });
 }
 
 }  // namespace twi::cli
