@@ -31,6 +31,7 @@
 #include "libs/tlog/merkle.h"
 #include "libs/tlog/note.h"
 #include "libs/tlog/proof_bundle.h"
+#include "libs/tlog/testing/spec_example.h"
 #include "libs/tlog/tiles.h"
 #include "libs/verifier/attestation_api.h"
 #include "libs/x509/certificate.h"
@@ -218,15 +219,9 @@ const tlog::NoteVerifier& LogVerifier() {
   return *verifier;
 }
 
-// The signed-note spec's example key and note (as in libs/tlog/note_test.cc).
-constexpr char kSpecVkey[] =
-    "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
-constexpr char kSpecNote[] =
-    "This is an example message.\n"
-    "\n"
-    "\xE2\x80\x94 example.com/foo "
-    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM="
-    "\n";
+// The signed-note spec's example key and note (libs/tlog/testing/spec_example.h).
+using ::twi::tlog::testing::kSpecNote;
+using ::twi::tlog::testing::kSpecVkey;
 
 const tlog::NoteVerifier& SpecVerifier() {
   static const auto* verifier =

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "libs/crypto/keys.h"
 #include "libs/crypto/signature.h"
+#include "libs/tlog/testing/test_keys.h"
 #include "testing/status_matchers.h"
 
 namespace twi::tlog {
@@ -16,20 +17,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::twi::testing::HasReason;
 using ::twi::testing::IsOk;
-
-std::unique_ptr<crypto::Signer> NewEd25519Signer() {
-  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
-  EXPECT_TRUE(key.ok());
-  auto signer = crypto::NewSoftwareSigner(*std::move(key), crypto::SignatureAlgorithm::kEd25519);
-  EXPECT_TRUE(signer.ok());
-  return *std::move(signer);
-}
-
-NoteVerifier VerifierOf(const crypto::Signer& signer, std::string_view name) {
-  auto verifier = NoteVerifier::FromPublicKey(name, signer.public_key());
-  EXPECT_TRUE(verifier.ok()) << verifier.status();
-  return *std::move(verifier);
-}
+using ::twi::tlog::testing::NewEd25519Signer;
+using ::twi::tlog::testing::VerifierOf;
 
 Checkpoint TestCheckpoint(std::string origin = "twi.example/log") {
   return Checkpoint{.origin = std::move(origin),

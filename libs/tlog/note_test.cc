@@ -9,6 +9,8 @@
 #include "gtest/gtest.h"
 #include "libs/crypto/keys.h"
 #include "libs/crypto/signature.h"
+#include "libs/tlog/testing/spec_example.h"
+#include "libs/tlog/testing/test_keys.h"
 #include "testing/status_matchers.h"
 
 namespace twi::tlog {
@@ -16,31 +18,13 @@ namespace {
 
 using ::twi::testing::HasReason;
 using ::twi::testing::IsOk;
+using ::twi::tlog::testing::kSpecNote;
+using ::twi::tlog::testing::kSpecVkey;
+using ::twi::tlog::testing::NewEd25519Signer;
+using ::twi::tlog::testing::VerifierOf;
 
 // The signed-note spec example (as digested in shared/reference/provenance-log.md §2).
-constexpr char kSpecVkey[] =
-    "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
-constexpr char kSpecNote[] =
-    "This is an example message.\n"
-    "\n"
-    "\xE2\x80\x94 example.com/foo "
-    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM="
-    "\n";
 constexpr char kDash[] = "\xE2\x80\x94 ";
-
-std::unique_ptr<crypto::Signer> NewEd25519Signer() {
-  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
-  EXPECT_TRUE(key.ok());
-  auto signer = crypto::NewSoftwareSigner(*std::move(key), crypto::SignatureAlgorithm::kEd25519);
-  EXPECT_TRUE(signer.ok());
-  return *std::move(signer);
-}
-
-NoteVerifier VerifierOf(const crypto::Signer& signer, std::string_view name) {
-  auto verifier = NoteVerifier::FromPublicKey(name, signer.public_key());
-  EXPECT_TRUE(verifier.ok()) << verifier.status();
-  return *std::move(verifier);
-}
 
 Note SignedNote(std::string text, std::string_view name, const crypto::Signer& signer) {
   auto signature = SignNote(text, name, signer);

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "libs/crypto/keys.h"
 #include "libs/crypto/signature.h"
+#include "libs/tlog/testing/test_keys.h"
 #include "testing/status_matchers.h"
 
 namespace twi::tlog {
@@ -16,16 +17,9 @@ namespace {
 
 using ::twi::testing::HasReason;
 using ::twi::testing::IsOk;
+using ::twi::tlog::testing::NewEd25519Signer;
 
 constexpr char kOrigin[] = "twi.example/log";
-
-std::unique_ptr<crypto::Signer> NewEd25519Signer() {
-  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
-  EXPECT_TRUE(key.ok());
-  auto signer = crypto::NewSoftwareSigner(*std::move(key), crypto::SignatureAlgorithm::kEd25519);
-  EXPECT_TRUE(signer.ok());
-  return *std::move(signer);
-}
 
 Hash EntryLeaf(uint64_t i) { return LeafHash(AsBytes(absl::StrCat("entry ", i))); }
 

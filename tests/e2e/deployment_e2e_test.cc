@@ -189,7 +189,8 @@ TEST(QuickstartTest, RunsEndToEndTwiceAndLeavesTheArtifacts) {
       EXPECT_EQ(summary["mechanisms"][m]["spiffe_id"], summary["stable_identifier"]) << m;
       EXPECT_EQ(summary["mechanisms"][m]["ear_status"], "affirming") << m;
       for (const char* f :
-           {"svid.pem", "svid.key", "bundle.pem", "bundle.jwks", "wit.jwt", "ear.jwt"}) {
+           {"svid.pem", "svid.key", "bundle.pem", "bundle.jwks", "wit.jwt", "ear.jwt",
+            "provenance.dsse.json", "provenance-signer.pem", "provenance.tlog-proof", "log.vkey"}) {
         EXPECT_TRUE(std::filesystem::exists(tmp.File("var") + "/quickstart/" + m + "/" + f));
       }
     }
@@ -199,6 +200,54 @@ TEST(QuickstartTest, RunsEndToEndTwiceAndLeavesTheArtifacts) {
     }
   }
   EXPECT_TRUE(std::filesystem::exists(tmp.File("var/keys/verifier-challenge.secret")));
+}
+
+// The quickstart's provenance files are enough to check a credential offline, and every wrong
+// combination is refused with its reason code.
+TEST(QuickstartTest, ProvenanceChecksOfflineWithTheCli) {
+  testing::TempDir tmp;
+  ASSERT_TRUE(Twi({"quickstart", "--dir", tmp.File("var")}).ok());
+  const std::string a = tmp.File("var") + "/quickstart/A/";
+  const std::string b = tmp.File("var") + "/quickstart/B/";
+  const auto verify = [&](const std::string& credential, const std::string& dir,
+                          const std::string& signer, const std::string& vkey) {
+    return Twi({"verify", "provenance", "--credential", credential, "--record",
+                dir + "provenance.dsse.json", "--proof", dir + "provenance.tlog-proof", "--signer",
+                signer, "--vkey", vkey, "--json"});
+  };
+  const auto ok = verify(a + "svid.pem", a, a + "provenance-signer.pem", a + "log.vkey");
+  ASSERT_TRUE(ok.ok()) << ok.err;
+  ASSERT_OK_AND_ASSIGN(Json summary, ParseJsonObject(ok.out));
+  EXPECT_EQ(summary["internal_binding"], true);
+  EXPECT_EQ(summary["record"]["predicate"]["credential"]["format"], "x509-svid");
+  EXPECT_EQ(summary["record"]["predicate"]["issuer"]["mechanism"], "A");
+  EXPECT_EQ(summary["record"]["predicate"]["workload"]["documents"].size(), 1u);
+
+  // B's record for A's certificate; A's record with another signer's key.
+  const auto other_record = verify(a + "svid.pem", b, a + "provenance-signer.pem", a + "log.vkey");
+  EXPECT_EQ(other_record.exit_code, 1);
+  EXPECT_THAT(other_record.err, HasSubstr("PROVENANCE_RECORD_MISMATCH"));
+  const auto other_signer =
+      verify(a + "svid.pem", a, tmp.File("var/pki/wit-signing.pub.pem"), a + "log.vkey");
+  EXPECT_THAT(other_signer.err, HasSubstr("DSSE_SIGNATURE_INVALID"));
+  // The WIT of A has its own record: A's certificate record is not it.
+  const auto wit = verify(a + "wit.jwt", a, a + "provenance-signer.pem", a + "log.vkey");
+  EXPECT_THAT(wit.err, HasSubstr("PROVENANCE_RECORD_MISMATCH"));
+
+  const auto log_ok = Twi({"log", "verify", "--proof", a + "provenance.tlog-proof", "--vkey",
+                           a + "log.vkey", "--record", a + "provenance.dsse.json"});
+  EXPECT_TRUE(log_ok.ok()) << log_ok.err;
+  const auto log_other = Twi({"log", "verify", "--proof", a + "provenance.tlog-proof", "--vkey",
+                              a + "log.vkey", "--record", b + "provenance.dsse.json"});
+  EXPECT_THAT(log_other.err, HasSubstr("INCLUSION_PROOF_INVALID"));
+  // A checkpoint signed by another key: a fresh deployment's log key.
+  ASSERT_TRUE(
+      Twi({"server", "init", "--dir", tmp.File("other"), "--trust-domain", "quickstart.twi.test"})
+          .ok());
+  const auto foreign =
+      Twi({"log", "verify", "--proof", a + "provenance.tlog-proof", "--vkey",
+           tmp.File("other/pki/log.vkey"), "--record", a + "provenance.dsse.json"});
+  EXPECT_THAT(foreign.err, HasSubstr("NOTE_UNTRUSTED"));
 }
 
 TEST(ServerStartTest, RefusesToStartWithoutTheChallengeKeyAndNamesIt) {
