@@ -100,7 +100,7 @@ absl::StatusOr<std::unique_ptr<BenchDeployment>> CreateBenchDeployment() {
 }
 
 absl::StatusOr<BenchServer> StartBenchServer(const BenchDeployment& deployment,
-                                             const Placement& placement) {
+                                             const Placement& placement, bool provenance) {
   std::vector<std::string> argv = {testing::TwiBinary(),    "server",          "--dir",
                                    deployment.layout.dir(), "--listen-public", "127.0.0.1:0",
                                    "--listen-internal",     "127.0.0.1:0",     "--json"};
@@ -117,7 +117,8 @@ absl::StatusOr<BenchServer> StartBenchServer(const BenchDeployment& deployment,
   BenchServer server;
   server.process = testing::BackgroundProcess::Start(
       argv, {{"TWI_SERVER_THREADS", std::to_string(placement.server_threads)},
-             {"TWI_LOG_LEVEL", "warning"}});
+             {"TWI_LOG_LEVEL", "warning"},
+             {"TWI_INSECURE_WITHOUT_PROVENANCE", provenance ? "0" : "1"}});
   const auto ready = server.process->ReadLine(absl::Seconds(30));
   if (!ready.has_value()) {
     return Error(Reason::kUnavailable, "server did not start: " + server.process->err());

@@ -55,7 +55,9 @@ struct BenchDeployment {
 absl::StatusOr<std::unique_ptr<BenchDeployment>> CreateBenchDeployment();
 
 // `twi server` on ephemeral loopback ports, placed as `placement` says (this process is moved
-// to the workload CPUs when isolated), with its ready line read.
+// to the workload CPUs when isolated), with its ready line read. `provenance` false starts it
+// with TWI_INSECURE_WITHOUT_PROVENANCE=1 (the bench deployment is development + sample TEE), to
+// measure what the Credential Provenance records cost.
 struct BenchServer {
   std::unique_ptr<testing::BackgroundProcess> process;
   Json endpoints;
@@ -63,7 +65,7 @@ struct BenchServer {
   std::string server_ca;  // the internal CA's PEM: the listeners' trust anchor
 };
 absl::StatusOr<BenchServer> StartBenchServer(const BenchDeployment& deployment,
-                                             const Placement& placement);
+                                             const Placement& placement, bool provenance = true);
 
 // The measured window: after `warmup` seconds, `measuring` is true for `seconds` while the
 // server's (and this process') usage is read before and after.

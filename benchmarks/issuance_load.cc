@@ -37,6 +37,7 @@
 #include "libs/core/files.h"
 #include "libs/core/json.h"
 #include "libs/core/log.h"
+#include "libs/core/status.h"
 #include "libs/crypto/digest.h"
 #include "libs/crypto/keys.h"
 #include "libs/crypto/mac.h"
@@ -46,6 +47,9 @@
 #include "libs/deployment/layout.h"
 #include "libs/evidence/backends/sample/sample_attester.h"
 #include "libs/policy/workload_render.h"
+#include "libs/x509/certificate.h"
+#include "libs/x509/precert.h"
+#include "libs/x509/provenance_pointer.h"
 #include "services/deployment_files.h"
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
@@ -62,6 +66,7 @@ struct Options {
   std::string placement = "isolated";
   int server_threads = 0;  // 0: one per CPU the server may use
   std::string out;
+  bool compare_without_provenance = true;  // a second server without provenance records
 };
 
 // The crypto of one issuance (see the top of this file), on P-256 keys like the server's, over
@@ -118,6 +123,77 @@ std::vector<double> CryptoRounds(int count) {
   return rounds;
 }
 
+bool HasProvenancePointer(const std::string& svid_pem) {
+  absl::StatusOr<std::vector<x509::Certificate>> chain = x509::Certificate::ChainFromPem(svid_pem);
+  if (!chain.ok() || chain->empty()) return false;
+  absl::StatusOr<std::optional<x509::RawExtension>> pointer =
+      x509::FindExtension(chain->front().ToDer(), x509::ProvenancePointerOidDer());
+  return pointer.ok() && pointer->has_value();
+}
+
+// One measured load against a fresh server: with Credential Provenance records (the product)
+// or without them (TWI_INSECURE_WITHOUT_PROVENANCE, the cost baseline of issue 4).
+struct LoadRun {
+  Window window;
+  Latencies latencies;
+  double per_second() const { return latencies.count / window.seconds; }
+  double server_cpu() const { return window.server_cpu() / latencies.count; }
+};
+
+absl::StatusOr<LoadRun> RunLoad(const Options& options, const BenchDeployment& deployment,
+                                const Placement& placement, bool provenance) {
+  TWI_ASSIGN_OR_RETURN(BenchServer server, StartBenchServer(deployment, placement, provenance));
+  const net::Endpoint& endpoint = server.public_endpoint;
+  std::atomic<bool> measuring{false};
+  std::atomic<bool> stop{false};
+  std::vector<WorkerResult> results(options.workloads);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < options.workloads; ++w) {
+    workers.emplace_back([&, w] {
+      net::TlsClientConfig tls;
+      tls.ca_pem = server.server_ca;
+      agent::HttpsVerifierTransport transport(
+          std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls)));
+      auto signer =
+          deployment::OpenDeploymentRoleSigner(deployment.layout, deployment::kSamplePlatform);
+      auto attester = evidence::sample::SampleAttester::Create(
+          *std::move(signer), {deployment.image, deployment.agent, 1, false});
+      WorkerResult& r = results[w];
+      bool checked = false;
+      while (!stop.load()) {
+        const bool counted = measuring.load();
+        const absl::Time t0 = absl::Now();
+        auto acquired = agent::AcquireWithMechanismA(transport, **attester, {});
+        const double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
+        if (!acquired.ok()) {
+          r.Fail(acquired.status());
+          continue;
+        }
+        // Once per workload: a certificate without its pointer (or with one) would mean the
+        // server ran in the other mode.
+        if (!checked) {
+          checked = true;
+          if (HasProvenancePointer(acquired->credentials.x509_svid_pem) != provenance) {
+            r.Fail(Error(Reason::kInternal, "credential provenance is not as configured"));
+          }
+        }
+        if (counted && measuring.load()) r.latencies.push_back(seconds);
+      }
+    });
+  }
+  LoadRun run;
+  run.window =
+      MeasureWindow(server.process->pid(), options.warmup_seconds, options.seconds, measuring);
+  stop = true;
+  for (auto& t : workers) t.join();
+  server.process->Stop();
+  run.latencies = Summarize(results);
+  if (run.latencies.count == 0) {
+    return Error(Reason::kUnavailable, "no issuance succeeded: " + run.latencies.first_error);
+  }
+  return run;
+}
+
 int Run(const Options& options) {
   absl::StatusOr<Placement> placement = ResolvePlacement(options.placement, options.server_threads);
   if (!placement.ok()) {
@@ -130,64 +206,28 @@ int Run(const Options& options) {
     std::cerr << "deployment: " << deployment.status() << "\n";
     return 1;
   }
-  const deployment::Layout& layout = (*deployment)->layout;
-  const Bytes& image = (*deployment)->image;
-  const Bytes& agent = (*deployment)->agent;
-  absl::StatusOr<BenchServer> server = StartBenchServer(**deployment, *placement);
-  if (!server.ok()) {
-    std::cerr << server.status() << "\n";
-    return 1;
-  }
-  const net::Endpoint& endpoint = server->public_endpoint;
-  const std::string& server_ca = server->server_ca;
-
-  // The baseline is measured both before and after the load, and its median taken, so that a
+  // The baseline is measured both before and after the loads, and its median taken, so that a
   // slow or fast moment of this shared machine does not decide the ratio alone.
   std::vector<double> crypto_rounds = CryptoRounds(5);
-  std::atomic<bool> measuring{false};
-  std::atomic<bool> stop{false};
-  std::vector<WorkerResult> results(options.workloads);
-  std::vector<std::thread> workers;
-  for (int w = 0; w < options.workloads; ++w) {
-    workers.emplace_back([&, w] {
-      net::TlsClientConfig tls;
-      tls.ca_pem = server_ca;
-      agent::HttpsVerifierTransport transport(
-          std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, std::move(tls)));
-      auto signer = deployment::OpenDeploymentRoleSigner(layout, deployment::kSamplePlatform);
-      auto attester =
-          evidence::sample::SampleAttester::Create(*std::move(signer), {image, agent, 1, false});
-      WorkerResult& r = results[w];
-      while (!stop.load()) {
-        const bool counted = measuring.load();
-        const absl::Time t0 = absl::Now();
-        auto acquired = agent::AcquireWithMechanismA(transport, **attester, {});
-        const double seconds = absl::ToDoubleSeconds(absl::Now() - t0);
-        if (!acquired.ok()) {
-          r.Fail(acquired.status());
-          continue;
-        }
-        if (counted && measuring.load()) r.latencies.push_back(seconds);
-      }
-    });
-  }
-  const Window window =
-      MeasureWindow(server->process->pid(), options.warmup_seconds, options.seconds, measuring);
-  stop = true;
-  for (auto& t : workers) t.join();
-  server->process->Stop();
-
-  const Latencies latencies = Summarize(results);
-  if (latencies.count == 0) {
-    std::cerr << "no issuance succeeded: " << latencies.first_error << "\n";
+  absl::StatusOr<LoadRun> on = RunLoad(options, **deployment, *placement, true);
+  if (!on.ok()) {
+    std::cerr << on.status() << "\n";
     return 1;
   }
-  const double n = static_cast<double>(latencies.count);
-  const double server_cpu = window.server_cpu() / n;
+  absl::StatusOr<LoadRun> off;
+  if (options.compare_without_provenance) {
+    off = RunLoad(options, **deployment, *placement, false);
+    if (!off.ok()) {
+      std::cerr << "without provenance: " << off.status() << "\n";
+      return 1;
+    }
+  }
   for (double round : CryptoRounds(5)) crypto_rounds.push_back(round);
   std::sort(crypto_rounds.begin(), crypto_rounds.end());
   const double crypto = crypto_rounds[crypto_rounds.size() / 2];
-  const double ratio = crypto / server_cpu;
+  const Latencies& latencies = on->latencies;
+  const Window& window = on->window;
+  const double ratio = crypto / on->server_cpu();
 
   Json report = {
       {"benchmark", "issuance_mechanism_a"},
@@ -198,10 +238,10 @@ int Run(const Options& options) {
       {"seconds", window.seconds},
       {"issuances", latencies.count},
       {"failures", latencies.failures},
-      {"issuances_per_second", n / window.seconds},
+      {"issuances_per_second", on->per_second()},
       {"latency_p50_ms", latencies.p50 * 1e3},
       {"latency_p99_ms", latencies.p99 * 1e3},
-      {"server_cpu_us_per_issuance", server_cpu * 1e6},
+      {"server_cpu_us_per_issuance", on->server_cpu() * 1e6},
       {"crypto_us_per_issuance", crypto * 1e6},
       {"crypto_us_per_issuance_min", crypto_rounds.front() * 1e6},
       {"crypto_us_per_issuance_max", crypto_rounds.back() * 1e6},
@@ -216,16 +256,39 @@ int Run(const Options& options) {
       "  latency              p50 %.2f ms, p99 %.2f ms\n"
       "  server CPU           %.0f us per issuance\n"
       "  pure crypto          %.0f us per issuance (7 P-256 signatures, key import, RNG, SHA-256, "
-      "HMAC)\n"
+      "HMAC; without the provenance record's)\n"
       "  crypto / server CPU  %.2f  (target >= 0.5)\n"
       "  server peak RSS      %.1f MiB (target <= 64)\n",
       options.workloads, placement->name, placement->server_threads, window.allocator,
-      window.seconds, static_cast<int>(n), latencies.failures, n / window.seconds,
-      latencies.p50 * 1e3, latencies.p99 * 1e3, server_cpu * 1e6, crypto * 1e6, ratio,
+      window.seconds, static_cast<int>(latencies.count), latencies.failures, on->per_second(),
+      latencies.p50 * 1e3, latencies.p99 * 1e3, on->server_cpu() * 1e6, crypto * 1e6, ratio,
       window.server_after.peak_rss_mib);
+  int failures = latencies.failures;
   if (latencies.failures > 0) std::cout << "  first failure: " << latencies.first_error << "\n";
+  if (off.ok()) {
+    const double throughput_ratio = on->per_second() / off->per_second();
+    const double cpu_ratio = off->server_cpu() / on->server_cpu();
+    report["without_provenance"] = {
+        {"issuances", off->latencies.count},
+        {"failures", off->latencies.failures},
+        {"issuances_per_second", off->per_second()},
+        {"latency_p50_ms", off->latencies.p50 * 1e3},
+        {"latency_p99_ms", off->latencies.p99 * 1e3},
+        {"server_cpu_us_per_issuance", off->server_cpu() * 1e6},
+        {"server_peak_rss_mib", off->window.server_after.peak_rss_mib},
+        {"throughput_on_to_off_ratio", throughput_ratio},
+        {"server_cpu_off_to_on_ratio", cpu_ratio},
+    };
+    std::cout << absl::StrFormat(
+        "  without provenance   %.0f issuances/s, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us "
+        "(%d failed)\n"
+        "  provenance on / off  throughput %.2f, server CPU per issuance off / on %.2f\n",
+        off->per_second(), off->latencies.p50 * 1e3, off->latencies.p99 * 1e3,
+        off->server_cpu() * 1e6, off->latencies.failures, throughput_ratio, cpu_ratio);
+    failures += off->latencies.failures;
+  }
   if (!options.out.empty()) (void)WriteFileAtomic(options.out, report.dump(2) + "\n");
-  return latencies.failures == 0 ? 0 : 1;
+  return failures == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -240,6 +303,8 @@ int main(int argc, char** argv) {
   app.add_option("--server-threads", options.server_threads,
                  "Server I/O threads (default: one per CPU the server may use)");
   app.add_option("--out", options.out, "Write the report as JSON to this file");
+  app.add_flag("!--no-compare", options.compare_without_provenance,
+               "Skip the second load against a server without provenance records");
   app.add_option("--placement", options.placement,
                  "isolated: server alone on CPU 0 (taskset), workloads on the others; shared: "
                  "server and workloads on all CPUs")

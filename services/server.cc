@@ -197,13 +197,21 @@ absl::Status TwiServer::State::StartCa() {
   tlog::LogOptions log_options;
   log_options.origin = deployment::LogOrigin(config.trust_domain);
   log_options.clock = clock;
+  // One checkpoint signature per second at most under load; a proof request gets one at once.
+  log_options.checkpoint_interval = absl::Seconds(1);
   TWI_ASSIGN_OR_RETURN(log, tlog::TransparencyLog::Open(storage::NewSqliteLogStore(log_db),
                                                         std::move(log_signer), log_options));
   provenance_store = storage::NewSqliteProvenanceStore(log_db);
   TWI_ASSIGN_OR_RETURN(provenance_signer, RoleSigner(deployment::kProvenanceSigning));
   recorder = std::make_unique<issuer::ProvenanceRecorder>(provenance_signer.get(), log.get(),
                                                           provenance_store.get(), clock);
-  ca_config.provenance = recorder.get();
+  if (config.insecure_without_provenance) {
+    LogWarning(kComponent,
+               "INSECURE: credentials are issued WITHOUT provenance records "
+               "(TWI_INSECURE_WITHOUT_PROVENANCE=1, for benchmarks only)");
+  } else {
+    ca_config.provenance = recorder.get();
+  }
   TWI_ASSIGN_OR_RETURN(
       ca, issuer::CredentialAuthority::Create(std::move(ca_config), ledger.get(), clock));
   LogInfo(kComponent, absl::StrFormat("credential authority for %s (issuance policy %s)",

@@ -311,6 +311,12 @@ absl::Status ApplyEnvironment(DeploymentConfig& config,
     }
     updated.server_threads = static_cast<int>(threads);
   }
+  if (const char* value = getenv("TWI_INSECURE_WITHOUT_PROVENANCE"); value != nullptr) {
+    const std::string_view text(value);
+    if (text != "0" && text != "1")
+      return env_error("TWI_INSECURE_WITHOUT_PROVENANCE", "must be 0 or 1");
+    updated.insecure_without_provenance = text == "1";
+  }
   // Applied only when every variable is good, so a refused override changes nothing.
   config = std::move(updated);
   return absl::OkStatus();
@@ -326,6 +332,12 @@ absl::Status Validate(const DeploymentConfig& config) {
         "must not be true in the production profile: the sample TEE is INSECURE (anyone who can "
         "use its software platform key can forge evidence); use profile: development to try it "
         "out");
+  }
+  if (config.insecure_without_provenance &&
+      (config.profile != Profile::kDevelopment || !config.allow_insecure_sample_tee)) {
+    return ConfigError("TWI_INSECURE_WITHOUT_PROVENANCE",
+                       "issuing without provenance records is for benchmarks of a development "
+                       "deployment with the sample TEE only");
   }
   if (absl::Status status = spiffe::ValidateTrustDomain(config.trust_domain); !status.ok()) {
     return ConfigError("trust_domain", Message(status));

@@ -45,6 +45,10 @@ struct DeploymentConfig {
   std::string sqlite_synchronous = "normal";
   absl::Duration x509_svid_backdate = absl::Seconds(10);
   KeyStoreConfig key_store;
+  // INSECURE, benchmarks only: issue without Credential Provenance records, to measure their
+  // cost. Only from the environment (TWI_INSECURE_WITHOUT_PROVENANCE=1), never from config.yaml,
+  // and refused by Validate outside the development profile with the sample TEE.
+  bool insecure_without_provenance = false;
 };
 
 std::string_view ProfileName(Profile profile);
@@ -56,7 +60,8 @@ absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml);
 absl::StatusOr<DeploymentConfig> ReadConfigFile(const Layout& layout);
 
 // Overrides from the environment: TWI_LISTEN_PUBLIC, TWI_LISTEN_INTERNAL, TWI_CA_URL,
-// TWI_SERVER_THREADS. `getenv` is injectable for tests. kConfigInvalid for a bad value.
+// TWI_SERVER_THREADS, TWI_INSECURE_WITHOUT_PROVENANCE. `getenv` is injectable for tests.
+// kConfigInvalid for a bad value.
 absl::Status ApplyEnvironment(DeploymentConfig& config,
                               const std::function<const char*(const char*)>& getenv);
 

@@ -46,6 +46,7 @@ void ExpectSameConfig(const DeploymentConfig& a, const DeploymentConfig& b) {
   EXPECT_EQ(a.profile, b.profile);
   EXPECT_EQ(a.trust_domain, b.trust_domain);
   EXPECT_EQ(a.allow_insecure_sample_tee, b.allow_insecure_sample_tee);
+  EXPECT_EQ(a.insecure_without_provenance, b.insecure_without_provenance);
   EXPECT_EQ(a.public_address, b.public_address);
   EXPECT_EQ(a.internal_address, b.internal_address);
   EXPECT_EQ(a.server_threads, b.server_threads);
@@ -388,6 +389,8 @@ TEST(ApplyEnvironmentTest, RefusesBadValuesAndChangesNothing) {
            {"TWI_SERVER_THREADS", " 4"},
            {"TWI_SERVER_THREADS", ""},
            {"TWI_SERVER_THREADS", "99999999999999999999"},
+           {"TWI_INSECURE_WITHOUT_PROVENANCE", "yes"},
+           {"TWI_INSECURE_WITHOUT_PROVENANCE", ""},
        }) {
     // A good override next to the bad one must not be applied either.
     const std::pair<std::string, std::string> good =
@@ -400,6 +403,21 @@ TEST(ApplyEnvironmentTest, RefusesBadValuesAndChangesNothing) {
     EXPECT_THAT(status.message(), HasSubstr(name));
     ExpectSameConfig(config, NonDefaultConfig());
   }
+}
+
+TEST(ApplyEnvironmentTest, ProvenanceOffOnlyForASampleTeeDevelopmentDeployment) {
+  DeploymentConfig config;
+  config.trust_domain = "example.org";
+  ASSERT_OK(ApplyEnvironment(config, FakeEnv({{"TWI_INSECURE_WITHOUT_PROVENANCE", "1"}})));
+  EXPECT_TRUE(config.insecure_without_provenance);
+  // The default profile is production: refused, as is development without the sample TEE.
+  EXPECT_THAT(Validate(config), HasReason(Reason::kConfigInvalid));
+  config.profile = Profile::kDevelopment;
+  EXPECT_THAT(Validate(config), HasReason(Reason::kConfigInvalid));
+  config.allow_insecure_sample_tee = true;
+  EXPECT_OK(Validate(config));
+  ASSERT_OK(ApplyEnvironment(config, FakeEnv({{"TWI_INSECURE_WITHOUT_PROVENANCE", "0"}})));
+  EXPECT_FALSE(config.insecure_without_provenance);
 }
 
 TEST(ParseHostPortTest, HostAndPort) {

@@ -76,6 +76,7 @@ absl::StatusOr<std::unique_ptr<TransparencyLog>> TransparencyLog::Open(
   // Recovery before the first append: sequenced entries the crash left unintegrated, and the
   // checkpoint for a size integrated but not yet signed.
   TWI_RETURN_IF_ERROR(log->IntegrateAll());
+  TWI_RETURN_IF_ERROR(log->PublishCheckpoint());
   log->worker_ = std::thread([raw = log.get()] { raw->Run(); });
   return log;
 }
@@ -87,7 +88,8 @@ TransparencyLog::TransparencyLog(std::shared_ptr<storage::LogStore> store,
       signer_(std::move(signer)),
       verifier_(std::move(verifier)),
       options_(std::move(options)),
-      clock_(options_.clock != nullptr ? *options_.clock : SystemClock()) {}
+      clock_(options_.clock != nullptr ? *options_.clock : SystemClock()),
+      checkpoint_every_(absl::ToChronoNanoseconds(options_.checkpoint_interval)) {}
 
 TransparencyLog::~TransparencyLog() {
   {
@@ -129,9 +131,12 @@ size_t TransparencyLog::queued() {
 
 absl::StatusOr<uint64_t> TransparencyLog::WaitForCheckpoint(uint64_t size, absl::Duration timeout) {
   std::unique_lock lock(mu_);
+  ++waiters_;
+  work_.notify_all();
   const bool reached = published_.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] {
     return published_any_ && published_size_ >= size;
   });
+  --waiters_;
   if (!reached) {
     return Error(Reason::kLogUnavailable,
                  absl::StrCat("log: no checkpoint of size ", size, " yet"));
@@ -249,21 +254,51 @@ Hash TransparencyLog::EdgeRoot() const {
   return root;
 }
 
+bool TransparencyLog::CheckpointDue() {
+  const bool unpublished = !published_any_ || published_size_ != integrated_size_;
+  return unpublished && (waiters_ > 0 || stopping_ ||
+                         std::chrono::steady_clock::now() >= last_published_ + checkpoint_every_);
+}
+
+bool TransparencyLog::NextWork(std::vector<std::shared_ptr<Pending>>& batch) {
+  std::unique_lock lock(mu_);
+  while (pending_.empty()) {
+    if (CheckpointDue() && !(stopping_ && final_publish_tried_)) {
+      final_publish_tried_ = stopping_;
+      return true;
+    }
+    if (stopping_) return false;
+    if (published_any_ && published_size_ == integrated_size_) {
+      work_.wait(lock);
+    } else {
+      work_.wait_until(lock, last_published_ + checkpoint_every_);
+    }
+  }
+  while (!pending_.empty() && batch.size() < options_.max_batch) {
+    batch.push_back(std::move(pending_.front()));
+    pending_.pop_front();
+  }
+  return true;
+}
+
 void TransparencyLog::Run() {
   while (true) {
     std::vector<std::shared_ptr<Pending>> batch;
-    {
-      std::unique_lock lock(mu_);
-      work_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
-      if (pending_.empty()) return;  // stopping, and everything queued was handled
-      while (!pending_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(std::move(pending_.front()));
-        pending_.pop_front();
-      }
+    if (!NextWork(batch)) return;  // stopping, and everything queued was handled
+    absl::Status status = absl::OkStatus();
+    if (!batch.empty()) {
+      SequenceBatch(std::move(batch));
+      // The entries are sequenced; a failed integration is retried by the next batch (or the
+      // next start).
+      status = IntegrateAll();
     }
-    SequenceBatch(std::move(batch));
-    if (absl::Status status = IntegrateAll(); !status.ok()) {
-      // The entries are sequenced; the next batch (or the next start) integrates them.
+    bool due = false;
+    {
+      std::lock_guard lock(mu_);
+      due = CheckpointDue();
+    }
+    if (status.ok() && due) status = PublishCheckpoint();
+    if (!status.ok()) {
       LogWarning(kComponent, absl::StrCat("integration failed: ", status.ToString()));
     }
   }
@@ -298,7 +333,9 @@ absl::Status TransparencyLog::IntegrateAll() {
     }
     TWI_RETURN_IF_ERROR(status);
   }
-  return PublishCheckpoint();
+  std::lock_guard lock(mu_);
+  integrated_size_ = integrated_;
+  return absl::OkStatus();
 }
 
 absl::Status TransparencyLog::IntegrateRange(uint64_t from, std::vector<Bytes> entries) {
@@ -339,6 +376,7 @@ absl::Status TransparencyLog::PublishCheckpoint() {
     std::lock_guard lock(mu_);
     published_size_ = integrated_;
     published_any_ = true;
+    last_published_ = std::chrono::steady_clock::now();
   }
   published_.notify_all();
   return absl::OkStatus();

@@ -5,8 +5,10 @@
 // records live beside the log), a witness, or a network service (services/ wraps it in HTTPS).
 //
 // Appends (tessera's model): Append queues the entry and returns once the batch holding it is
-// durably sequenced, with its index; integration follows on the same worker thread, so the
-// checkpoint that covers an entry comes moments later (WaitForCheckpoint). The queue is bounded:
+// durably sequenced, with its index; integration follows on the same worker thread, and the
+// checkpoint that covers an entry comes at most checkpoint_interval later, or at once when
+// someone waits for it (WaitForCheckpoint): a checkpoint signature per batch would cost more
+// than the batch under light load. The queue is bounded:
 // beyond max_pending entries, Append refuses at once with kLogOverloaded instead of letting
 // latency grow without limit. After a crash, entries sequenced but not yet integrated are
 // integrated when the log is opened again, so an index once returned is always covered.
@@ -15,6 +17,7 @@
 // forking the tree; the loser reloads and carries on from the winner's state.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -45,6 +48,9 @@ struct LogOptions {
   size_t max_batch = 4096;       // entries per sequencing transaction
   size_t max_pending = 1 << 16;  // queued entries beyond which Append answers kLogOverloaded
   absl::Duration append_timeout = absl::Seconds(10);
+  // The longest an integrated size waits for its checkpoint when nobody asks for it; zero
+  // publishes one after every batch. Measured on a steady clock, not `clock`.
+  absl::Duration checkpoint_interval = absl::ZeroDuration();
   const Clock* clock = nullptr;  // null = SystemClock(); not owned
 };
 
@@ -71,7 +77,8 @@ class TransparencyLog {
   absl::StatusOr<uint64_t> Append(Bytes entry);
 
   // Blocks until a checkpoint of at least `size` is published, or `timeout` passes
-  // (kLogUnavailable). Returns the size of the checkpoint published then.
+  // (kLogUnavailable). Returns the size of the checkpoint published then. A waiter makes the
+  // worker publish without waiting for checkpoint_interval.
   absl::StatusOr<uint64_t> WaitForCheckpoint(uint64_t size, absl::Duration timeout);
 
   // The latest signed checkpoint (a signed note). kLogUnavailable before the first.
@@ -116,6 +123,11 @@ class TransparencyLog {
 
   absl::Status LoadEdge();
   void Run();
+  // Waits for work: true with `batch` filled, or true with an empty batch when a checkpoint is
+  // due; false when stopping with nothing queued and the last checkpoint published (or tried).
+  bool NextWork(std::vector<std::shared_ptr<Pending>>& batch);
+  // An integrated size has no checkpoint, and one is wanted now. Called with mu_ held.
+  bool CheckpointDue();
   void SequenceBatch(std::vector<std::shared_ptr<Pending>> batch);
   absl::Status IntegrateAll();
   absl::Status IntegrateRange(uint64_t from, std::vector<Bytes> entries);
@@ -135,6 +147,12 @@ class TransparencyLog {
   bool stopping_ = false;                         // guarded by mu_
   uint64_t published_size_ = 0;                   // guarded by mu_
   bool published_any_ = false;                    // guarded by mu_
+  int waiters_ = 0;                               // in WaitForCheckpoint; guarded by mu_
+  uint64_t integrated_size_ = 0;                  // integrated_, for waiters; guarded by mu_
+  bool final_publish_tried_ = false;              // guarded by mu_
+  // When the latest checkpoint was signed (guarded by mu_), and checkpoint_interval.
+  std::chrono::steady_clock::time_point last_published_;
+  const std::chrono::nanoseconds checkpoint_every_;
   // The latest checkpoint ProveEntry opened: the same note again needs no second signature
   // verification. Guarded by mu_.
   std::string opened_note_;

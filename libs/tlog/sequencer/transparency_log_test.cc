@@ -193,6 +193,35 @@ TEST_F(TransparencyLogTest, EveryPublishedCheckpointIsConsistentWithTheLatest) {
   EXPECT_THAT(log->ConsistencyProof(5, 41), HasReason(Reason::kTreeSizeInvalid));
 }
 
+TEST_F(TransparencyLogTest, CheckpointsWaitForTheIntervalUnlessSomeoneAsks) {
+  LogOptions options;
+  options.checkpoint_interval = absl::Hours(1);
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<TransparencyLog> log, OpenLog(store_, options));
+    auto latest_size = [&] {
+      absl::StatusOr<std::string> note = log->LatestCheckpoint();
+      EXPECT_OK(note);
+      absl::StatusOr<Checkpoint> opened = OpenCheckpoint(*note, log->verifier(), kOrigin);
+      EXPECT_OK(opened);
+      return opened.ok() ? opened->size : ~uint64_t{0};
+    };
+    EXPECT_EQ(latest_size(), 0u);  // published when the log opens
+    for (int i = 0; i < 3; ++i) ASSERT_OK(log->Append(EntryFor(i)));
+    // Sequenced, integrated moments later, but not signed before the interval has passed.
+    EXPECT_EQ(latest_size(), 0u);
+    // A waiter does not wait for the interval.
+    ASSERT_OK_AND_ASSIGN(const uint64_t size, log->WaitForCheckpoint(3, absl::Seconds(30)));
+    EXPECT_EQ(size, 3u);
+    EXPECT_EQ(latest_size(), 3u);
+    ASSERT_OK(log->Append(EntryFor(3)));
+  }
+  // Closing publishes the last integrated size.
+  ASSERT_OK_AND_ASSIGN(const std::optional<storage::LogCheckpoint> last,
+                       store_->LatestCheckpoint());
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->size, 4u);
+}
+
 TEST_F(TransparencyLogTest, TilesServeTheTree) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<TransparencyLog> log, OpenLog(store_));
   constexpr int kCount = 300;
