@@ -1,5 +1,8 @@
 #include "services/deployment_files.h"
 
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
 #include "libs/core/files.h"
 #include "libs/core/status.h"
 #include "libs/deployment/service_tls.h"
@@ -27,6 +30,28 @@ absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path) {
   auto cert = x509::Certificate::FromPem(pem);
   if (!cert.ok()) return Annotate(cert.status(), path);
   return cert;
+}
+
+absl::StatusOr<std::vector<crypto::PublicKey>> LoadAuditorKeys(
+    const deployment::Layout& layout, const deployment::DeploymentConfig& config) {
+  std::vector<crypto::PublicKey> keys;
+  for (const std::string& file : config.provenance_auditors) {
+    const std::string path =
+        std::filesystem::path(file).is_absolute() ? file : layout.dir() + "/" + file;
+    auto refuse = [&](std::string_view why) {
+      return Error(Reason::kConfigInvalid,
+                   absl::StrCat("provenance.auditors: ", path, ": ", std::string(why)));
+    };
+    absl::StatusOr<std::string> pem = ReadFile(path, kMaxPemFile);
+    if (!pem.ok()) return refuse(std::string(pem.status().message()));
+    absl::StatusOr<crypto::PublicKey> key = crypto::PublicKey::FromPem(*pem);
+    if (!key.ok()) return refuse("not a PEM public key");
+    if (key->type() == crypto::KeyType::kEd25519) {
+      return refuse("records are sealed for EC P-256/P-384 or RSA keys, not Ed25519");
+    }
+    keys.push_back(*std::move(key));
+  }
+  return keys;
 }
 
 absl::StatusOr<net::TlsServerConfig> ServerTls(const ServiceTlsSource& source) {

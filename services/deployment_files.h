@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/crypto/keys.h"
 #include "libs/deployment/config.h"
 #include "libs/deployment/layout.h"
 #include "libs/keystore/key_store.h"
@@ -18,6 +19,12 @@
 namespace twi::services {
 
 absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path);
+
+// The auditor public keys of config.provenance_auditors (paths relative to the deployment
+// directory). kConfigInvalid naming the file for one that is unreadable, not a PEM public key,
+// or of a type records cannot be sealed for (Ed25519).
+absl::StatusOr<std::vector<crypto::PublicKey>> LoadAuditorKeys(
+    const deployment::Layout& layout, const deployment::DeploymentConfig& config);
 
 // What a process of the deployment needs to make its own TLS identities.
 struct ServiceTlsSource {

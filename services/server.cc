@@ -203,8 +203,13 @@ absl::Status TwiServer::State::StartCa() {
                                                         std::move(log_signer), log_options));
   provenance_store = storage::NewSqliteProvenanceStore(log_db);
   TWI_ASSIGN_OR_RETURN(provenance_signer, RoleSigner(deployment::kProvenanceSigning));
-  recorder = std::make_unique<issuer::ProvenanceRecorder>(provenance_signer.get(), log.get(),
-                                                          provenance_store.get(), clock);
+  TWI_ASSIGN_OR_RETURN(std::vector<crypto::PublicKey> auditors, LoadAuditorKeys(layout, config));
+  if (!auditors.empty()) {
+    LogInfo(kComponent, absl::StrFormat("provenance records are stored sealed for %d auditor(s)",
+                                        auditors.size()));
+  }
+  recorder = std::make_unique<issuer::ProvenanceRecorder>(
+      provenance_signer.get(), log.get(), provenance_store.get(), clock, std::move(auditors));
   if (config.insecure_without_provenance) {
     LogWarning(kComponent,
                "INSECURE: credentials are issued WITHOUT provenance records "

@@ -18,6 +18,7 @@
 #include "libs/net/client.h"
 #include "libs/policy/schema.h"
 #include "libs/policy/yaml_json.h"
+#include "libs/provenance/sealed_record.h"
 
 namespace twi::deployment {
 namespace {
@@ -187,10 +188,10 @@ absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml) {
   TWI_ASSIGN_OR_RETURN(Json document, policy::internal::YamlToJson(yaml));
   TWI_ASSIGN_OR_RETURN(
       MapReader root,
-      MapReader::Make(
-          document, "",
-          {"version", "profile", "trust_domain", "allow_insecure_sample_tee", "listen",
-           "server_threads", "nonce_ttl", "ca_url", "sqlite", "x509_svid_backdate", "key_store"}));
+      MapReader::Make(document, "",
+                      {"version", "profile", "trust_domain", "allow_insecure_sample_tee", "listen",
+                       "server_threads", "nonce_ttl", "ca_url", "sqlite", "x509_svid_backdate",
+                       "key_store", "provenance"}));
   DeploymentConfig config;
 
   TWI_ASSIGN_OR_RETURN(const Json* version, root.Required("version"));
@@ -269,6 +270,26 @@ absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml) {
     TWI_ASSIGN_OR_RETURN(ks.softhsm2_conf, ReadString(*value, reader.PathOf("softhsm2_conf")));
   }
   TWI_RETURN_IF_ERROR(CheckKeyStore(ks));
+
+  if (const Json* provenance = root.Optional("provenance")) {
+    TWI_ASSIGN_OR_RETURN(MapReader section,
+                         MapReader::Make(*provenance, "provenance", {"auditors"}));
+    const Json* value = section.Optional("auditors");
+    // `auditors: []` is what RenderConfig writes for "stored in the clear".
+    if (value != nullptr && !(value->is_array() && value->empty())) {
+      const std::string path = section.PathOf("auditors");
+      TWI_ASSIGN_OR_RETURN(const Json* list, policy::internal::ReadList(*value, path));
+      for (const Json& item : *list) {
+        TWI_ASSIGN_OR_RETURN(std::string file, ReadString(item, path));
+        if (file.empty()) return ConfigError(path, "an auditor key file name is empty");
+        config.provenance_auditors.push_back(std::move(file));
+      }
+      if (config.provenance_auditors.size() > provenance::kMaxAuditors) {
+        return ConfigError(path,
+                           absl::StrFormat("at most %d auditor keys", provenance::kMaxAuditors));
+      }
+    }
+  }
   return config;
 }
 
@@ -438,6 +459,17 @@ std::string RenderConfig(const DeploymentConfig& config) {
          ks.softhsm2_conf}}) {
     out += absl::StrFormat("  # %s\n  %s: %s\n", comment, key, Quote(value));
   }
+  out +=
+      "\n"
+      "# Credential Provenance records are stored sealed (JWE) for these auditors' public\n"
+      "# keys (PEM files, EC P-256/P-384 or RSA; relative to this directory). Empty: stored\n"
+      "# in the clear. The log and the credentials' pointers commit to the plain record\n"
+      "# either way.\n"
+      "provenance:\n"
+      "  auditors:";
+  if (config.provenance_auditors.empty()) out += " []";
+  for (const std::string& file : config.provenance_auditors) out += "\n    - " + Quote(file);
+  out += "\n";
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -45,6 +46,9 @@ struct DeploymentConfig {
   std::string sqlite_synchronous = "normal";
   absl::Duration x509_svid_backdate = absl::Seconds(10);
   KeyStoreConfig key_store;
+  // PEM public keys (EC P-256/P-384 or RSA) the Credential Provenance records are stored sealed
+  // for (docs/provenance.md "Privacy"); empty: stored in the clear. Relative to the deployment.
+  std::vector<std::string> provenance_auditors;
   // INSECURE, benchmarks only: issue without Credential Provenance records, to measure their
   // cost. Only from the environment (TWI_INSECURE_WITHOUT_PROVENANCE=1), never from config.yaml,
   // and refused by Validate outside the development profile with the sample TEE.

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
@@ -58,6 +59,7 @@ void ExpectSameConfig(const DeploymentConfig& a, const DeploymentConfig& b) {
   EXPECT_EQ(a.key_store.token, b.key_store.token);
   EXPECT_EQ(a.key_store.pin_file, b.key_store.pin_file);
   EXPECT_EQ(a.key_store.softhsm2_conf, b.key_store.softhsm2_conf);
+  EXPECT_EQ(a.provenance_auditors, b.provenance_auditors);
 }
 
 KeyStoreConfig MinimalKeyStore() {
@@ -78,6 +80,7 @@ DeploymentConfig NonDefaultConfig() {
   config.server_threads = 5;
   config.nonce_ttl = absl::Seconds(90);
   config.ca_url = "https://[2001:db8::1]:8444";
+  config.provenance_auditors = {"pki/auditors/alice.pem", "/etc/twi/audit team.pem"};
   config.sqlite_synchronous = "full";
   config.x509_svid_backdate = absl::ZeroDuration();
   config.key_store.pkcs11_module = "/usr/lib/x86_64-linux-gnu/pkcs11/module.so";
@@ -256,6 +259,30 @@ TEST(ParseConfigTest, ZeroBackdateIsAllowed) {
   EXPECT_EQ(config.x509_svid_backdate, absl::ZeroDuration());
 }
 
+TEST(ParseConfigTest, ProvenanceAuditors) {
+  const std::string base = RenderConfig(NonDefaultConfig());
+  const std::string head = base.substr(0, base.find("provenance:\n"));
+  ASSERT_OK_AND_ASSIGN(DeploymentConfig none, ParseConfig(head + "provenance:\n  auditors: []\n"));
+  EXPECT_TRUE(none.provenance_auditors.empty());
+  ASSERT_OK_AND_ASSIGN(DeploymentConfig omitted, ParseConfig(head));
+  EXPECT_TRUE(omitted.provenance_auditors.empty());
+  ASSERT_OK_AND_ASSIGN(DeploymentConfig two,
+                       ParseConfig(head + "provenance:\n  auditors: [a.pem, b.pem]\n"));
+  EXPECT_EQ(two.provenance_auditors, (std::vector<std::string>{"a.pem", "b.pem"}));
+  std::string seventeen = "provenance:\n  auditors:\n";
+  for (int i = 0; i < 17; ++i) seventeen += absl::StrCat("    - k", i, ".pem\n");
+  for (const std::string& bad : {std::string("provenance:\n  auditors: a.pem\n"),
+                                 std::string("provenance:\n  auditors: [1]\n"),
+                                 std::string("provenance:\n  auditors: [\"\"]\n"),
+                                 std::string("provenance:\n  readers: []\n"), seventeen}) {
+    const absl::StatusOr<DeploymentConfig> parsed = ParseConfig(head + bad);
+    EXPECT_THAT(parsed, HasReason(Reason::kConfigInvalid)) << bad;
+    if (!parsed.ok()) {
+      EXPECT_THAT(parsed.status().message(), HasSubstr("provenance")) << bad;
+    }
+  }
+}
+
 TEST(RenderConfigTest, RoundTripsDefaults) {
   DeploymentConfig config;
   config.trust_domain = "example.org";
@@ -275,9 +302,10 @@ TEST(RenderConfigTest, RoundTripsEveryField) {
 
 TEST(RenderConfigTest, DocumentsEveryKey) {
   const std::string yaml = RenderConfig(NonDefaultConfig());
-  for (const char* key : {"version:", "profile:", "trust_domain:", "allow_insecure_sample_tee:",
-                          "listen:", "  public:", "  internal:", "server_threads:", "nonce_ttl:",
-                          "ca_url:", "sqlite:", "  synchronous:", "x509_svid_backdate:"}) {
+  for (const char* key :
+       {"version:", "profile:", "trust_domain:", "allow_insecure_sample_tee:", "listen:",
+        "  public:", "  internal:", "server_threads:", "nonce_ttl:", "ca_url:", "sqlite:",
+        "  synchronous:", "x509_svid_backdate:", "provenance:", "  auditors:"}) {
     const size_t at = yaml.find(std::string("\n") + key);
     ASSERT_NE(at, std::string::npos) << key;
     // The line before each key (or its mapping) is a comment, or the key's mapping header.

@@ -6,16 +6,19 @@
 #include "libs/crypto/digest.h"
 #include "libs/jose/jwk.h"
 #include "libs/provenance/dsse.h"
+#include "libs/provenance/sealed_record.h"
 
 namespace twi::issuer {
 
 ProvenanceRecorder::ProvenanceRecorder(const crypto::Signer* signer, tlog::TransparencyLog* log,
-                                       storage::ProvenanceStore* store, const Clock* clock)
+                                       storage::ProvenanceStore* store, const Clock* clock,
+                                       std::vector<crypto::PublicKey> auditors)
     : signer_(signer),
       log_(log),
       store_(store),
       clock_(clock),
-      keyid_(jose::Jwk::FromPublicKey(signer->public_key()).Thumbprint()) {}
+      keyid_(jose::Jwk::FromPublicKey(signer->public_key()).Thumbprint()),
+      auditors_(std::move(auditors)) {}
 
 absl::StatusOr<RecordedProvenance> ProvenanceRecorder::Record(
     const provenance::CredentialRecord& record) {
@@ -27,14 +30,22 @@ absl::StatusOr<RecordedProvenance> ProvenanceRecorder::Record(
   out.envelope = provenance::EncodeDsse(envelope);
   out.digest = crypto::Sha256(AsBytes(out.envelope));
   out.log_origin = log_->origin();
+  storage::CredentialProvenanceRecord stored;
+  stored.content_type = storage::kRecordPlainType;
+  if (!auditors_.empty()) {
+    // Sealed before the append, so a key that cannot be encrypted to leaves no log entry.
+    TWI_ASSIGN_OR_RETURN(const std::string sealed, provenance::SealRecord(out.envelope, auditors_));
+    stored.content = ToBytes(sealed);
+    stored.content_type = storage::kRecordSealedType;
+    out.sealed = true;
+  } else {
+    stored.content = ToBytes(out.envelope);
+  }
   // The log entry is the envelope's digest; the envelope itself is stored beside the log.
   TWI_ASSIGN_OR_RETURN(out.log_index, log_->Append(out.digest));
-  storage::CredentialProvenanceRecord stored;
   stored.digest = "sha256:" + HexEncode(out.digest);
   stored.credential_id = record.credential_id;
   stored.log_index = out.log_index;
-  stored.content_type = provenance::kDsseMediaType;
-  stored.content = ToBytes(out.envelope);
   stored.created_at = clock_->Now();
   if (absl::Status status = store_->PutRecord(stored); !status.ok()) {
     LogError("ca", absl::StrCat("provenance record for log entry ", out.log_index,

@@ -1,10 +1,13 @@
 #include "libs/rp/provenance_client.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/core/status.h"
 #include "libs/net/json_api.h"
 #include "libs/net/problem.h"
+#include "libs/provenance/sealed_record.h"
+#include "libs/storage/provenance_store.h"
 
 namespace twi::rp {
 namespace {
@@ -38,12 +41,33 @@ absl::StatusOr<FetchedProvenance> FetchProvenance(net::HttpsClient& client,
                        net::GetJson(client, "/v1/provenance/record?credential=" + escaped));
   FetchedProvenance out;
   TWI_ASSIGN_OR_RETURN(out.envelope, GetString(record, "content"));
+  TWI_ASSIGN_OR_RETURN(const std::string content_type, GetString(record, "content_type"));
+  if (content_type != storage::kRecordPlainType && content_type != storage::kRecordSealedType) {
+    return Error(Reason::kProvenanceTypeUnsupported,
+                 absl::StrCat("a provenance record of type ", content_type));
+  }
+  out.sealed = content_type == storage::kRecordSealedType;
+  TWI_ASSIGN_OR_RETURN(const std::string digest, GetString(record, "digest"));
+  if (!absl::StartsWith(digest, "sha256:")) {
+    return Error(Reason::kProvenanceDigestMismatch, "a record digest is sha256:<hex>");
+  }
+  TWI_ASSIGN_OR_RETURN(out.digest, HexDecode(digest.substr(7)));
   TWI_ASSIGN_OR_RETURN(const int64_t index, GetInt(record, "log_index"));
   if (index < 0) return Error(Reason::kProofMalformed, "a negative log index");
   out.log_index = static_cast<uint64_t>(index);
   TWI_ASSIGN_OR_RETURN(out.proof_bundle,
                        GetText(client, absl::StrCat("/v1/log/proof/bundle?index=", index)));
   return out;
+}
+
+absl::StatusOr<std::string> PlainEnvelope(const FetchedProvenance& fetched,
+                                          const crypto::PrivateKey* auditor) {
+  if (!fetched.sealed) return fetched.envelope;
+  if (auditor == nullptr) {
+    return Error(Reason::kProvenanceRecordSealed,
+                 "the record is sealed for auditors: an auditor key opens it");
+  }
+  return provenance::OpenSealedRecord(fetched.envelope, *auditor, fetched.digest);
 }
 
 absl::StatusOr<std::string> FetchCheckpoint(net::HttpsClient& client) {

@@ -14,7 +14,9 @@
 namespace twi::rp {
 
 struct FetchedProvenance {
-  std::string envelope;      // DSSE JSON exactly as stored
+  std::string envelope;      // DSSE JSON exactly as stored, or the record sealed for auditors
+  bool sealed = false;       // content type storage::kRecordSealedType
+  Bytes digest;              // the server's word for the log entry (checked by the proof)
   std::string proof_bundle;  // c2sp.org/tlog-proof@v1
   uint64_t log_index = 0;
 };
@@ -23,6 +25,12 @@ struct FetchedProvenance {
 // server's problem reason (kProvenanceRecordNotFound, kTreeSizeInvalid, ...), kTransportError.
 absl::StatusOr<FetchedProvenance> FetchProvenance(net::HttpsClient& client,
                                                   std::string_view credential_id);
+
+// The DSSE envelope of a fetched record: as fetched, or opened with `auditor` when it is
+// sealed (libs/provenance/sealed_record.h). kProvenanceRecordSealed for a sealed record and no
+// auditor key (or one it is not sealed for); OpenSealedRecord's errors.
+absl::StatusOr<std::string> PlainEnvelope(const FetchedProvenance& fetched,
+                                          const crypto::PrivateKey* auditor);
 
 // GET /log/checkpoint (unverified text).
 absl::StatusOr<std::string> FetchCheckpoint(net::HttpsClient& client);

@@ -1,5 +1,7 @@
 #include "libs/storage/provenance_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
 #include "libs/crypto/digest.h"
@@ -35,6 +37,21 @@ absl::Status ValidateProvenanceRecord(const CredentialProvenanceRecord& record) 
   }
   if (record.content.empty() || record.content.size() > kMaxProvenanceRecordBytes) {
     return Error(Reason::kInvalidArgument, "provenance: a record is 1 byte to 1 MiB");
+  }
+  if (record.content_type == kRecordSealedType) {
+    // The digest names the plaintext, which the store cannot see: only its form is checked.
+    const std::string_view digest = record.digest;
+    bool ok = digest.size() == 71 && digest.substr(0, 7) == "sha256:";
+    for (char c : digest.substr(std::min<size_t>(7, digest.size()))) {
+      ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+    if (!ok)
+      return Error(Reason::kInvalidArgument, "provenance: the record digest is not sha256:<hex>");
+    return absl::OkStatus();
+  }
+  if (record.content_type != kRecordPlainType) {
+    return Error(Reason::kInvalidArgument,
+                 absl::StrCat("provenance: unknown record content type ", record.content_type));
   }
   return CheckDigest("record", record.digest, record.content);
 }

@@ -25,6 +25,10 @@ namespace twi::storage {
 
 inline constexpr size_t kMaxProvenanceDocumentBytes = 16 << 20;
 inline constexpr size_t kMaxProvenanceRecordBytes = 1 << 20;
+// The two forms of a stored record. The digest is always that of the plain envelope (the log
+// entry); only for the plain form can the store check it against the content.
+inline constexpr char kRecordPlainType[] = "application/vnd.dsse.envelope.v1+json";
+inline constexpr char kRecordSealedType[] = "application/vnd.twi.sealed-record+json";
 
 struct ProvenanceDocument {
   std::string digest;        // "sha256:<64 hex>" of content; required
@@ -43,8 +47,8 @@ struct CredentialProvenanceRecord {
   std::string digest;         // "sha256:<hex>" of content (= the log entry); required, unique
   std::string credential_id;  // "x509:<serial hex>" | "wit:<jti>"; required, unique
   uint64_t log_index = 0;
-  std::string content_type;  // application/vnd.dsse.envelope.v1+json, or application/jose for
-                             // a record encrypted to auditors
+  std::string content_type;  // kRecordPlainType, or kRecordSealedType for a record encrypted
+                             // to auditors (libs/provenance/sealed_record.h)
   Bytes content;             // the envelope (or its encryption) exactly as stored
   absl::Time created_at;
 
@@ -75,9 +79,10 @@ class ProvenanceStore {
   virtual absl::StatusOr<std::vector<ProvenanceDocument>> LinkedDocuments(
       std::string_view workload, std::string_view release) = 0;
 
-  // Appends a record. kInvalidArgument (nothing stored) for a missing field, a digest that is
-  // not that of the content, content over kMaxProvenanceRecordBytes, or a digest, credential id
-  // or log index already stored; kStorageError on failure.
+  // Appends a record. kInvalidArgument (nothing stored) for a missing field, another content
+  // type, a plain record's digest that is not that of the content (a sealed record's that is
+  // not sha256:<hex>), content over kMaxProvenanceRecordBytes, or a digest, credential id or
+  // log index already stored; kStorageError on failure.
   virtual absl::Status PutRecord(const CredentialProvenanceRecord& record) = 0;
 
   // The record with `digest` / for `credential_id`, or nullopt. kStorageError on failure.

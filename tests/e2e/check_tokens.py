@@ -10,13 +10,20 @@ Run by tests/e2e/interop_test.cc with /usr/bin/python3.
   check_tokens.py ear EAR_FILE VERIFIER_JWKS
       Verifies the EAR with the verifier key named by kid; requires the EAR -04 profile and
       ear.status in every submod. Prints {"header", "claims"}.
+  check_tokens.py sealed SEALED_RECORD AUDITOR_KEY_PEM
+      Opens the recipient entry of a Credential Provenance record sealed for auditors
+      (docs/provenance.md "Privacy") whose kid is the key's RFC 7638 thumbprint, as a plain
+      JWE with the auditor's private key. Prints {"header", "sha256"} (sha256 of the plaintext,
+      which must be the log entry) and checks that the plaintext is a DSSE envelope.
 Errors go to stderr with exit status 1.
 """
 
 import json
 import sys
 
-from jwcrypto import jwk, jws, jwt
+import hashlib
+
+from jwcrypto import jwe, jwk, jws, jwt
 
 
 def load_keys(path, use=None):
@@ -46,9 +53,32 @@ def verify(token_path, keys, allowed):
     return header, json.loads(checked.claims)
 
 
+def open_sealed(sealed_path, key_path):
+    with open(key_path, "rb") as f:
+        key = jwk.JWK.from_pem(f.read())
+    with open(sealed_path) as f:
+        sealed = json.load(f)
+    kid = key.thumbprint()
+    entries = [e for e in sealed["recipients"] if e["kid"] == kid]
+    if len(entries) != 1:
+        raise SystemExit("no single recipient entry for kid %r" % kid)
+    token = jwe.JWE()
+    token.deserialize(entries[0]["jwe"], key=key)
+    header = json.loads(token.objects["protected"])
+    if header.get("kid") != kid:
+        raise SystemExit("the protected header names kid %r" % header.get("kid"))
+    envelope = json.loads(token.payload)
+    if not {"payload", "payloadType", "signatures"} <= set(envelope):
+        raise SystemExit("the plaintext is not a DSSE envelope")
+    return header, hashlib.sha256(token.payload).hexdigest()
+
+
 def main(argv):
     kind, token_path, keys_path = argv[1], argv[2], argv[3]
-    if kind == "wit":
+    if kind == "sealed":
+        header, digest = open_sealed(token_path, keys_path)
+        print(json.dumps({"header": header, "sha256": digest}))
+    elif kind == "wit":
         header, claims = verify(token_path, load_keys(keys_path, "wit-svid"), ["ES256", "ES384"])
         if header.get("typ") != "wit+jwt":
             raise SystemExit("typ is %r" % header.get("typ"))
@@ -66,7 +96,7 @@ def main(argv):
                 raise SystemExit("submod %s has no status" % name)
         print(json.dumps({"header": header, "claims": claims}))
     else:
-        raise SystemExit("usage: check_tokens.py wit|ear TOKEN KEYS")
+        raise SystemExit("usage: check_tokens.py wit|ear|sealed TOKEN KEYS")
 
 
 if __name__ == "__main__":

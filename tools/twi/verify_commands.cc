@@ -1,9 +1,11 @@
 // `twi verify`: relying-party checks of credentials and attestation results.
 #include "absl/strings/str_format.h"
 #include "libs/core/files.h"
+#include "libs/core/secret.h"
 #include "libs/core/status.h"
 #include "libs/ear/ear.h"
 #include "libs/policy/tier.h"
+#include "libs/provenance/sealed_record.h"
 #include "libs/rp/credentials.h"
 #include "libs/rp/provenance_check.h"
 #include "libs/rp/provenance_client.h"
@@ -77,6 +79,7 @@ struct ProvenanceFlags {
   std::string vkey;
   std::string server;  // fetch record and proof when they are not given
   std::string server_ca;
+  std::string auditor_key;  // PEM private key that opens records sealed for auditors
 };
 
 absl::StatusOr<tlog::NoteVerifier> ReadVerifierKey(const std::string& path) {
@@ -102,9 +105,21 @@ absl::StatusOr<Output> VerifyProvenanceCommand(const ProvenanceFlags& f) {
   if (f.record.empty() != f.proof.empty()) {
     return Error(Reason::kInvalidArgument, "give both --record and --proof, or neither");
   }
+  std::optional<crypto::PrivateKey> auditor;
+  if (!f.auditor_key.empty()) {
+    TWI_ASSIGN_OR_RETURN(std::string pem, ReadFile(f.auditor_key, 1 << 16));
+    absl::StatusOr<crypto::PrivateKey> key = crypto::PrivateKey::FromPem(pem);
+    SecureWipe(pem.data(), pem.size());
+    if (!key.ok()) return key.status();
+    auditor = *std::move(key);
+  }
+  rp::FetchedProvenance fetched;
   if (!f.record.empty()) {
-    TWI_ASSIGN_OR_RETURN(envelope, ReadFile(f.record, 1 << 20));
+    TWI_ASSIGN_OR_RETURN(fetched.envelope, ReadFile(f.record, 1 << 20));
     TWI_ASSIGN_OR_RETURN(proof, ReadFile(f.proof, 1 << 20));
+    // A sealed record file is opened against the digest the credential points at.
+    fetched.sealed = provenance::LooksSealed(fetched.envelope);
+    if (fetched.sealed && facts.pointer.has_value()) fetched.digest = facts.pointer->record_digest;
   } else {
     if (f.server.empty() || f.server_ca.empty()) {
       return Error(Reason::kInvalidArgument,
@@ -114,11 +129,11 @@ absl::StatusOr<Output> VerifyProvenanceCommand(const ProvenanceFlags& f) {
     net::TlsClientConfig tls;
     TWI_ASSIGN_OR_RETURN(tls.ca_pem, ReadFile(f.server_ca, 1 << 20));
     net::HttpsClient client(endpoint.host, endpoint.port, std::move(tls));
-    TWI_ASSIGN_OR_RETURN(rp::FetchedProvenance fetched,
-                         rp::FetchProvenance(client, facts.credential_id));
-    envelope = std::move(fetched.envelope);
+    TWI_ASSIGN_OR_RETURN(fetched, rp::FetchProvenance(client, facts.credential_id));
     proof = std::move(fetched.proof_bundle);
   }
+  TWI_ASSIGN_OR_RETURN(envelope,
+                       rp::PlainEnvelope(fetched, auditor.has_value() ? &*auditor : nullptr));
   TWI_ASSIGN_OR_RETURN(std::string signer_pem, ReadFile(f.signer, 1 << 20));
   TWI_ASSIGN_OR_RETURN(const crypto::PublicKey signer, crypto::PublicKey::FromPem(signer_pem));
   TWI_ASSIGN_OR_RETURN(const tlog::NoteVerifier log_key, ReadVerifierKey(f.vkey));
@@ -169,6 +184,8 @@ void AddVerifyCommands(CLI::App& app, Context& context) {
   provenance->add_option("--vkey", f->vkey, "The log's signed-note verifier key")->required();
   provenance->add_option("--server", f->server, "Fetch record and proof from this server");
   provenance->add_option("--server-ca", f->server_ca, "PEM trust anchors of the server's TLS");
+  provenance->add_option("--auditor-key", f->auditor_key,
+                         "PEM private key of an auditor, to open a record sealed for auditors");
   Register(provenance, context, [f] { return VerifyProvenanceCommand(*f); });
 }
 

@@ -45,7 +45,7 @@ CredentialProvenanceRecord Record(std::string text, std::string credential_id, u
   record.digest = crypto::Sha256Id(record.content);
   record.credential_id = std::move(credential_id);
   record.log_index = index;
-  record.content_type = "application/vnd.dsse.envelope.v1+json";
+  record.content_type = kRecordPlainType;
   record.created_at = kT0;
   return record;
 }
@@ -113,6 +113,29 @@ TEST_P(ProvenanceStoreConformanceTest, RecordsAreUniqueByDigestCredentialAndInde
   ASSERT_OK_AND_ASSIGN(const auto found, store_->FindRecordByCredential("wit:c"));
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->log_index, 5u);
+}
+
+TEST_P(ProvenanceStoreConformanceTest, SealedRecordsKeepThePlaintextDigest) {
+  // A sealed record's digest names the envelope inside, not the stored bytes.
+  CredentialProvenanceRecord sealed = Record("envelope-6", "x509:06", 6);
+  sealed.content_type = kRecordSealedType;
+  sealed.content = ToBytes(R"({"recipients":[]})");
+  ASSERT_OK(store_->PutRecord(sealed));
+  EXPECT_THAT(store_->FindRecordByCredential("x509:06"), IsOkAndHolds(std::optional(sealed)));
+  for (const std::string& digest : {std::string("sha256:abc"), "sha512:" + std::string(64, 'a'),
+                                    "sha256:" + std::string(64, 'A')}) {
+    CredentialProvenanceRecord bad = Record("envelope-7", "x509:07", 7);
+    bad.content_type = kRecordSealedType;
+    bad.digest = digest;
+    EXPECT_THAT(store_->PutRecord(bad), HasReason(Reason::kInvalidArgument)) << digest;
+  }
+  CredentialProvenanceRecord other = Record("envelope-8", "x509:08", 8);
+  other.content_type = "application/json";
+  EXPECT_THAT(store_->PutRecord(other), HasReason(Reason::kInvalidArgument));
+  EXPECT_THAT(store_->FindRecordByCredential("x509:07"),
+              IsOkAndHolds(std::optional<CredentialProvenanceRecord>()));
+  EXPECT_THAT(store_->FindRecordByCredential("x509:08"),
+              IsOkAndHolds(std::optional<CredentialProvenanceRecord>()));
 }
 
 }  // namespace
