@@ -76,4 +76,19 @@ testing::CommandResult DeploymentTest::Acquire(const std::string& mechanism,
   return Twi(args);
 }
 
+void DeploymentTest::MintOwner() const {
+  const testing::CommandResult minted = Twi(
+      {"server", "mint-tls", "--dir", dir(), "--service", "owner/alice", "--out", out("owner")});
+  ASSERT_TRUE(minted.ok()) << minted.err;
+}
+
+testing::CommandResult DeploymentTest::Owner(std::vector<std::string> args, const std::string& cert,
+                                             const std::string& key) const {
+  args.insert(args.begin(), "owner");
+  args.insert(args.end(), {"--deployment", dir(), "--cert",
+                           cert.empty() ? out("owner") + "/owner-alice.pem" : cert, "--key",
+                           key.empty() ? out("owner") + "/owner-alice.key" : key, "--json"});
+  return Twi(args);
+}
+
 }  // namespace twi::e2e

@@ -51,6 +51,11 @@ class DeploymentTest : public ::testing::Test {
   testing::CommandResult Acquire(const std::string& mechanism, const std::string& out_dir,
                                  const std::string& image = kImageV1,
                                  const std::vector<std::string>& extra = {}) const;
+  // `twi server mint-tls` of owner alice's mTLS identity into out("owner").
+  void MintOwner() const;
+  // `twi owner <args> --deployment dir() --json` as owner alice (or with `cert`/`key`).
+  testing::CommandResult Owner(std::vector<std::string> args, const std::string& cert = "",
+                               const std::string& key = "") const;
 
   testing::TempDir tmp_;
   RunningServer server_;

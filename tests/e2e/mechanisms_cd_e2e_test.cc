@@ -41,19 +41,7 @@ class MechanismsCdTest : public DeploymentTest {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(DeploymentTest::SetUp());
-    const testing::CommandResult minted = Twi(
-        {"server", "mint-tls", "--dir", dir(), "--service", "owner/alice", "--out", out("owner")});
-    ASSERT_TRUE(minted.ok()) << minted.err;
-  }
-
-  // `twi owner <command> --deployment dir()` as owner alice (or with `cert`/`key` instead).
-  testing::CommandResult Owner(std::vector<std::string> args, const std::string& cert = "",
-                               const std::string& key = "") const {
-    args.insert(args.begin(), "owner");
-    args.insert(args.end(), {"--deployment", dir(), "--cert",
-                             cert.empty() ? out("owner") + "/owner-alice.pem" : cert, "--key",
-                             key.empty() ? out("owner") + "/owner-alice.key" : key, "--json"});
-    return Twi(args);
+    ASSERT_NO_FATAL_FAILURE(MintOwner());
   }
 
   void SetPolicyAndProvision(const std::vector<std::string>& policy_flags = {}) {
