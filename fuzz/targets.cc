@@ -16,6 +16,8 @@
 #include "libs/ear/ear.h"
 #include "libs/evidence/backends/sample/sample_attester.h"
 #include "libs/evidence/backends/sample/sample_verifier.h"
+#include "libs/evidence/backends/tpm/event_log.h"
+#include "libs/evidence/backends/tpm/tpm_wire.h"
 #include "libs/issuer/bundle.h"
 #include "libs/issuer/credential_api.h"
 #include "libs/jose/jwk.h"
@@ -120,6 +122,111 @@ std::vector<Bytes> SampleEvidenceSeeds() {
   auto attester = evidence::sample::SampleAttester::Create(std::make_unique<Forward>(),
                                                            {Bytes(32, 1), Bytes(32, 2), 3, false});
   return {*(*attester)->Attest(Bytes(64, 7))};
+}
+
+// Big-endian (TPM) or little-endian (TCG event log) integers, for the TPM seeds.
+void Put(Bytes& out, uint64_t value, int size, bool big_endian = true) {
+  for (int i = 0; i < size; ++i) {
+    const int shift = 8 * (big_endian ? size - 1 - i : i);
+    out.push_back(static_cast<uint8_t>(value >> shift));
+  }
+}
+void Put2b(Bytes& out, const Bytes& content) {
+  Put(out, content.size(), 2);
+  out.insert(out.end(), content.begin(), content.end());
+}
+
+bool TpmAttest(ByteView data) { return evidence::tpm::ParseQuoteAttest(data).ok(); }
+std::vector<Bytes> TpmAttestSeeds() {
+  Bytes quote;
+  Put(quote, evidence::tpm::kGeneratedValue, 4);
+  Put(quote, evidence::tpm::kStAttestQuote, 2);
+  Put2b(quote, Bytes(34, 0x0b));  // qualifiedSigner
+  Put2b(quote, Bytes(32, 0x5a));  // extraData
+  Put(quote, 8219159552, 8);      // clockInfo
+  Put(quote, 10, 4);
+  Put(quote, 0, 4);
+  Put(quote, 1, 1);
+  Put(quote, 0x2016051100162800, 8);  // firmwareVersion
+  Put(quote, 2, 4);                   // two banks: SHA-256 PCRs 0-23, SHA-1 PCRs 0-7
+  Put(quote, evidence::tpm::kAlgSha256, 2);
+  quote.insert(quote.end(), {3, 0xff, 0xff, 0xff});
+  Put(quote, evidence::tpm::kAlgSha1, 2);
+  quote.insert(quote.end(), {3, 0xff, 0x00, 0x00});
+  Put2b(quote, Bytes(32, 0xd1));  // pcrDigest
+  return {quote};
+}
+
+bool TpmPublicArea(ByteView data) {
+  auto parsed = evidence::tpm::ParsePublic(data);
+  return parsed.ok() && parsed->Name().ok() && parsed->Key().ok();
+}
+std::vector<Bytes> TpmPublicAreaSeeds() {
+  auto header = [](uint16_t type) {
+    Bytes out;
+    Put(out, type, 2);
+    Put(out, evidence::tpm::kAlgSha256, 2);
+    Put(out, 0x00050072, 4);               // a restricted signing key
+    Put2b(out, {});                        // authPolicy
+    Put(out, evidence::tpm::kAlgNull, 2);  // symmetric
+    return out;
+  };
+  Bytes rsa = header(evidence::tpm::kAlgRsa);
+  Put(rsa, evidence::tpm::kAlgRsaSsa, 2);
+  Put(rsa, evidence::tpm::kAlgSha256, 2);
+  Put(rsa, 2048, 2);
+  Put(rsa, 0, 4);
+  Bytes modulus(256, 0xc5);
+  modulus.back() = 0xc7;  // odd, as every RSA modulus
+  Put2b(rsa, modulus);
+  Bytes ecc = header(evidence::tpm::kAlgEcc);
+  Put(ecc, evidence::tpm::kAlgEcdsa, 2);
+  Put(ecc, evidence::tpm::kAlgSha256, 2);
+  Put(ecc, evidence::tpm::kEccNistP256, 2);
+  Put(ecc, evidence::tpm::kAlgNull, 2);  // kdf
+  // A point on the curve, so that the key is accepted too.
+  const auto point =
+      crypto::PrivateKey::Generate(crypto::KeyType::kEcP256)->public_key().EcCoordinates();
+  Put2b(ecc, point->x);
+  Put2b(ecc, point->y);
+  return {rsa, ecc};
+}
+
+bool TpmEventLog(ByteView data) {
+  auto log = evidence::tpm::ParseEventLog(data);
+  return log.ok() && evidence::tpm::ReplayEventLog(*log, evidence::tpm::kAlgSha256).ok();
+}
+std::vector<Bytes> TpmEventLogSeeds() {
+  Bytes spec;  // TCG_EfiSpecIdEvent with SHA-1 and SHA-256
+  const std::string_view signature("Spec ID Event03\0", 16);
+  spec.insert(spec.end(), signature.begin(), signature.end());
+  Put(spec, 0, 4, false);
+  spec.insert(spec.end(), {0, 2, 0, 2});
+  Put(spec, 2, 4, false);
+  Put(spec, evidence::tpm::kAlgSha1, 2, false);
+  Put(spec, 20, 2, false);
+  Put(spec, evidence::tpm::kAlgSha256, 2, false);
+  Put(spec, 32, 2, false);
+  spec.push_back(0);
+  Bytes log;
+  Put(log, 0, 4, false);
+  Put(log, evidence::tpm::kEvNoAction, 4, false);
+  log.insert(log.end(), 20, 0);
+  Put(log, spec.size(), 4, false);
+  log.insert(log.end(), spec.begin(), spec.end());
+  for (const uint32_t pcr : {0u, 4u, 7u}) {
+    Put(log, pcr, 4, false);
+    Put(log, pcr == 7 ? evidence::tpm::kEvSeparator : evidence::tpm::kEvIpl, 4, false);
+    Put(log, 2, 4, false);
+    Put(log, evidence::tpm::kAlgSha1, 2, false);
+    log.insert(log.end(), 20, static_cast<uint8_t>(pcr + 1));
+    Put(log, evidence::tpm::kAlgSha256, 2, false);
+    log.insert(log.end(), 32, static_cast<uint8_t>(pcr + 2));
+    const std::string_view event = "grub_cmd: linux /vmlinuz";
+    Put(log, event.size(), 4, false);
+    log.insert(log.end(), event.begin(), event.end());
+  }
+  return {log};
 }
 
 bool AttestationRequest(ByteView data) {
@@ -458,6 +565,9 @@ const std::vector<Target>& Targets() {
       {"jwks", Jwks, JwksSeeds},
       {"spiffe_bundle", SpiffeBundle, SpiffeBundleSeeds},
       {"sample_evidence", SampleEvidence, SampleEvidenceSeeds},
+      {"tpm_attest", TpmAttest, TpmAttestSeeds},
+      {"tpm_public", TpmPublicArea, TpmPublicAreaSeeds},
+      {"tpm_event_log", TpmEventLog, TpmEventLogSeeds},
       {"attestation_request", AttestationRequest, AttestationRequestSeeds},
       {"credential_request", CredentialRequest, CredentialRequestSeeds},
       {"ear_claims", EarClaims, EarClaimsSeeds},

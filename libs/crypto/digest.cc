@@ -11,10 +11,12 @@ namespace {
 
 // Fetched once: implicit fetching on every call costs a provider lookup under a lock.
 const EVP_MD* Md(DigestAlgorithm algorithm) {
+  static const EVP_MD* sha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
   static const EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
   static const EVP_MD* sha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
   static const EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
-  const EVP_MD* md = algorithm == DigestAlgorithm::kSha256   ? sha256
+  const EVP_MD* md = algorithm == DigestAlgorithm::kSha1     ? sha1
+                     : algorithm == DigestAlgorithm::kSha256 ? sha256
                      : algorithm == DigestAlgorithm::kSha384 ? sha384
                                                              : sha512;
   if (md == nullptr) abort();
@@ -25,6 +27,8 @@ const EVP_MD* Md(DigestAlgorithm algorithm) {
 
 size_t DigestSize(DigestAlgorithm algorithm) {
   switch (algorithm) {
+    case DigestAlgorithm::kSha1:
+      return 20;
     case DigestAlgorithm::kSha256:
       return 32;
     case DigestAlgorithm::kSha384:
@@ -37,6 +41,8 @@ size_t DigestSize(DigestAlgorithm algorithm) {
 
 std::string_view DigestName(DigestAlgorithm algorithm) {
   switch (algorithm) {
+    case DigestAlgorithm::kSha1:
+      return "sha-1";
     case DigestAlgorithm::kSha256:
       return "sha-256";
     case DigestAlgorithm::kSha384:

@@ -9,7 +9,9 @@
 
 namespace twi::crypto {
 
-enum class DigestAlgorithm { kSha256, kSha384, kSha512 };
+// kSha1 only to replay and compare TPM SHA-1 PCR banks (measurements made by firmware);
+// never for a signature, a MAC or an identifier twi makes.
+enum class DigestAlgorithm { kSha1, kSha256, kSha384, kSha512 };
 
 size_t DigestSize(DigestAlgorithm algorithm);
 // "sha-256", "sha-384", "sha-512" (IANA Named Information names).
