@@ -10,8 +10,10 @@ packages=(
   libssl-dev libboost1.74-dev nlohmann-json3-dev libabsl-dev libyaml-cpp-dev
   libcli11-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   libp11-kit-dev softhsm2
+  # TPM 2.0: the TCG software stack, and a software TPM for the tests and the quickstart
+  libtss2-dev swtpm swtpm-tools
   # independent implementations used by interop tests, and the quickstart's checks
-  openssl curl python3 python3-jwcrypto python3-cryptography
+  openssl curl python3 python3-jwcrypto python3-cryptography tpm2-tools
 )
 
 missing=()

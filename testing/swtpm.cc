@@ -1,0 +1,102 @@
+#include "testing/swtpm.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "libs/core/files.h"
+#include "libs/core/status.h"
+
+namespace twi::testing {
+namespace {
+
+// A listening TCP socket on 127.0.0.1 at `port` (0: an ephemeral one): the descriptor and port.
+absl::StatusOr<std::pair<int, int>> Listen(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Error(Reason::kInternal, "socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 16) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    return Error(Reason::kUnavailable, "bind/listen on loopback failed");
+  }
+  return std::make_pair(fd, static_cast<int>(ntohs(addr.sin_port)));
+}
+
+// The swtpm TCTI reaches the control channel at the server's port + 1: two adjacent ports.
+absl::StatusOr<std::pair<std::pair<int, int>, int>> ListenPair() {
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    TWI_ASSIGN_OR_RETURN(const auto server, Listen(0));
+    if (server.second < 65535) {
+      absl::StatusOr<std::pair<int, int>> ctrl = Listen(server.second + 1);
+      if (ctrl.ok()) return std::make_pair(server, ctrl->first);
+    }
+    close(server.first);
+  }
+  return Error(Reason::kUnavailable, "no two adjacent free loopback ports");
+}
+
+}  // namespace
+
+bool SwtpmInstalled() {
+  for (const char* dir : {"/usr/bin", "/usr/local/bin"}) {
+    if (access((std::string(dir) + "/swtpm").c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<std::unique_ptr<Swtpm>> Swtpm::Start(const std::string& state_dir) {
+  if (!SwtpmInstalled()) {
+    return Error(Reason::kUnavailable, "swtpm is not installed (apt-get install swtpm)");
+  }
+  std::filesystem::create_directories(state_dir);
+  std::unique_ptr<Swtpm> tpm(new Swtpm());
+  tpm->log_ = state_dir + "/swtpm.log";
+  const std::string pid_file = state_dir + "/swtpm.pid";
+  std::string errors;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    TWI_ASSIGN_OR_RETURN(const auto sockets, ListenPair());
+    const int port = sockets.first.second;
+    close(sockets.first.first);  // swtpm binds them itself
+    close(sockets.second);
+    const CommandResult started =
+        RunCommand({"swtpm", "socket", "--tpm2", "--daemon", "--tpmstate", "dir=" + state_dir,
+                    "--pid", "file=" + pid_file, "--log", "file=" + tpm->log_, "--server",
+                    absl::StrCat("type=tcp,port=", port, ",bindaddr=127.0.0.1"), "--ctrl",
+                    absl::StrCat("type=tcp,port=", port + 1, ",bindaddr=127.0.0.1"), "--flags",
+                    "not-need-init,startup-clear"},
+                   {}, absl::Seconds(30));
+    if (!started.ok()) {
+      errors = started.err;
+      continue;
+    }
+    absl::StatusOr<std::string> pid = ReadFile(pid_file);
+    if (!pid.ok() || !absl::SimpleAtoi(absl::StripAsciiWhitespace(*pid), &tpm->pid_)) {
+      return Error(Reason::kUnavailable, "swtpm started but wrote no pid file");
+    }
+    tpm->port_ = port;
+    return tpm;
+  }
+  return Error(Reason::kUnavailable, absl::StrCat("swtpm did not start: ", errors));
+}
+
+Swtpm::~Swtpm() {
+  if (pid_ > 0) kill(pid_, SIGTERM);
+}
+
+std::string Swtpm::log() const { return ReadFile(log_).value_or(""); }
+
+std::string Swtpm::tcti() const { return absl::StrCat("swtpm:host=127.0.0.1,port=", port_); }
+
+}  // namespace twi::testing

@@ -1,0 +1,40 @@
+// Test-only: a real TPM 2.0 (Debian's swtpm) as a process of its own, for the TPM attester and
+// the end-to-end tests. swtpm is started with --daemon: it forks only once its sockets listen,
+// so the TPM is reachable the moment Start returns, with no polling. The ports are ephemeral
+// loopback ports picked just before (the swtpm TCTI wants the control channel at port + 1); if
+// another process takes one in between, Start tries other ports.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "testing/subprocess.h"
+
+namespace twi::testing {
+
+class Swtpm {
+ public:
+  // Starts `swtpm socket --tpm2` over the TPM state in `state_dir` (created if missing; a fresh
+  // directory is a factory-fresh TPM without an EK certificate), already started with
+  // TPM2_Startup(CLEAR). kUnavailable if swtpm is not installed.
+  static absl::StatusOr<std::unique_ptr<Swtpm>> Start(const std::string& state_dir);
+  ~Swtpm();
+
+  // The tpm2-tss TCTI configuration that reaches it: "swtpm:host=127.0.0.1,port=N".
+  std::string tcti() const;
+  int port() const { return port_; }
+  // swtpm's log file, for failure messages.
+  std::string log() const;
+
+ private:
+  Swtpm() = default;
+  int pid_ = -1;  // the daemon's, from its pid file
+  int port_ = 0;
+  std::string log_;
+};
+
+// Whether swtpm is installed (tests GTEST_SKIP with an apt-get hint otherwise).
+bool SwtpmInstalled();
+
+}  // namespace twi::testing
