@@ -1,7 +1,5 @@
 #include "libs/storage/provenance_store.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
 #include "libs/crypto/digest.h"
@@ -41,12 +39,12 @@ absl::Status ValidateProvenanceRecord(const CredentialProvenanceRecord& record) 
   if (record.content_type == kRecordSealedType) {
     // The digest names the plaintext, which the store cannot see: only its form is checked.
     const std::string_view digest = record.digest;
-    bool ok = digest.size() == 71 && digest.substr(0, 7) == "sha256:";
-    for (char c : digest.substr(std::min<size_t>(7, digest.size()))) {
-      ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-    }
-    if (!ok)
+    absl::StatusOr<Bytes> raw = Error(Reason::kInvalidArgument, "no sha256: prefix");
+    if (digest.substr(0, 7) == "sha256:") raw = HexDecode(digest.substr(7));
+    // Lower-case hex of 32 bytes: the one form Sha256Id writes.
+    if (!raw.ok() || raw->size() != 32 || digest.substr(7) != HexEncode(*raw)) {
       return Error(Reason::kInvalidArgument, "provenance: the record digest is not sha256:<hex>");
+    }
     return absl::OkStatus();
   }
   if (record.content_type != kRecordPlainType) {
