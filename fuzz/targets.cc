@@ -16,7 +16,10 @@
 #include "libs/ear/ear.h"
 #include "libs/evidence/backends/sample/sample_attester.h"
 #include "libs/evidence/backends/sample/sample_verifier.h"
+#include "libs/evidence/backends/tpm/event_claims.h"
 #include "libs/evidence/backends/tpm/event_log.h"
+#include "libs/evidence/backends/tpm/event_log_writer.h"
+#include "libs/evidence/backends/tpm/tpm_evidence.h"
 #include "libs/evidence/backends/tpm/tpm_wire.h"
 #include "libs/issuer/bundle.h"
 #include "libs/issuer/credential_api.h"
@@ -227,6 +230,32 @@ std::vector<Bytes> TpmEventLogSeeds() {
     log.insert(log.end(), event.begin(), event.end());
   }
   return {log};
+}
+
+// The evidence document, and the claims its logs give.
+bool TpmEvidence(ByteView data) {
+  auto evidence = evidence::tpm::ParseTpmEvidence(data);
+  if (!evidence.ok()) return false;
+  if (auto log = evidence::tpm::ParseEventLog(evidence->event_log); log.ok()) {
+    evidence::tpm::BootClaims(*log);
+  }
+  auto agent = evidence::tpm::ParseEventLog(evidence->agent_log);
+  return agent.ok() && evidence::tpm::AgentClaims(*agent).ok();
+}
+std::vector<Bytes> TpmEvidenceSeeds() {
+  evidence::tpm::TpmEvidence evidence;
+  evidence.ak_public = TpmPublicAreaSeeds()[1];
+  evidence.quotes = {{TpmAttestSeeds()[0], Bytes(72, 3)}};
+  evidence.banks = {{evidence::tpm::kAlgSha256, {{0, Bytes(32, 1)}, {23, Bytes(32, 2)}}}};
+  evidence.event_log = TpmEventLogSeeds()[0];
+  evidence.agent_log = evidence::tpm::EncodeLogHeader({evidence::tpm::kAlgSha256});
+  const Bytes event = evidence::tpm::EncodeLogEvent(
+      {23,
+       evidence::tpm::kEvEventTag,
+       {{evidence::tpm::kAlgSha256, Bytes(32, 4)}},
+       evidence::tpm::EncodeTaggedEvent(evidence::tpm::kTagAgentBinary, AsBytes("/usr/bin/twi"))});
+  evidence.agent_log.insert(evidence.agent_log.end(), event.begin(), event.end());
+  return {evidence::tpm::EncodeTpmEvidence(evidence)};
 }
 
 bool AttestationRequest(ByteView data) {
@@ -568,6 +597,7 @@ const std::vector<Target>& Targets() {
       {"tpm_attest", TpmAttest, TpmAttestSeeds},
       {"tpm_public", TpmPublicArea, TpmPublicAreaSeeds},
       {"tpm_event_log", TpmEventLog, TpmEventLogSeeds},
+      {"tpm_evidence", TpmEvidence, TpmEvidenceSeeds},
       {"attestation_request", AttestationRequest, AttestationRequestSeeds},
       {"credential_request", CredentialRequest, CredentialRequestSeeds},
       {"ear_claims", EarClaims, EarClaimsSeeds},

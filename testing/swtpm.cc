@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "libs/core/files.h"
 #include "libs/core/status.h"
 
@@ -91,8 +92,25 @@ absl::StatusOr<std::unique_ptr<Swtpm>> Swtpm::Start(const std::string& state_dir
   return Error(Reason::kUnavailable, absl::StrCat("swtpm did not start: ", errors));
 }
 
+namespace {
+
+// Whether `pid` still runs: it exists and is not a zombie (the daemon is not our child, and in a
+// container without a reaping init it stays a zombie after exiting).
+bool Running(int pid) {
+  const absl::StatusOr<std::string> stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"), 4096);
+  if (!stat.ok()) return false;
+  const size_t paren = stat->rfind(')');
+  return paren != std::string::npos && paren + 2 < stat->size() && (*stat)[paren + 2] != 'Z';
+}
+
+}  // namespace
+
+// Waits for the daemon to exit, so that its state files are complete when the destructor
+// returns (tests restart a TPM from, or copy, its state).
 Swtpm::~Swtpm() {
-  if (pid_ > 0) kill(pid_, SIGTERM);
+  if (pid_ <= 0 || kill(pid_, SIGTERM) != 0) return;
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (Running(pid_) && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(2));
 }
 
 std::string Swtpm::log() const { return ReadFile(log_).value_or(""); }

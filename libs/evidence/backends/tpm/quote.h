@@ -15,6 +15,12 @@
 
 namespace twi::evidence::tpm {
 
+// A quote as the TPM returns it: the signed structure and its signature, both marshalled.
+struct TpmQuote {
+  Bytes attest;     // TPMS_ATTEST, exactly as signed
+  Bytes signature;  // TPMT_SIGNATURE
+};
+
 // The values of one PCR bank, by PCR index.
 struct PcrBank {
   uint16_t hash_alg = 0;

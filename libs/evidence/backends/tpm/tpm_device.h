@@ -22,11 +22,6 @@
 
 namespace twi::evidence::tpm {
 
-struct TpmQuote {
-  Bytes attest;     // TPMS_ATTEST, exactly as signed
-  Bytes signature;  // TPMT_SIGNATURE, marshalled
-};
-
 class TpmDevice {
  public:
   class Key;

@@ -13,6 +13,7 @@
 #include "libs/crypto/digest.h"
 #include "libs/evidence/backends/tpm/event_log.h"
 #include "libs/evidence/backends/tpm/quote.h"
+#include "libs/evidence/backends/tpm/tpm_test_vectors.h"
 #include "libs/evidence/backends/tpm/tpm_wire.h"
 #include "libs/x509/certificate.h"
 #include "testing/status_matchers.h"
@@ -43,28 +44,17 @@ constexpr BankCase kBanks[] = {
 class TpmVectorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = twi::testing::VectorsDir() + "/tpm";
-    if (!ReadFile(dir_ + "/README.md").ok()) {
-      GTEST_SKIP() << "shared vectors not found (set TWI_VECTORS_DIR to the shared/vectors folder)";
-    }
+    dir_ = testing::TpmVectorsDir();
+    if (dir_.empty()) GTEST_SKIP() << testing::kVectorsMissing;
     ASSERT_OK_AND_ASSIGN(const Bytes ak, Read("gce-cos85-nonce9009/ak_pub.tpmt_public"));
     ASSERT_OK_AND_ASSIGN(ak_, ParsePublic(ak));
   }
 
   absl::StatusOr<Bytes> Read(const std::string& name) const {
-    TWI_ASSIGN_OR_RETURN(const std::string content, ReadFile(dir_ + "/" + name));
-    return ToBytes(content);
+    return testing::ReadVector(dir_, name);
   }
-
-  // pcrs_<bank>.json: {"hash": bank, "pcrs": {"0": hex, ...}}.
   absl::StatusOr<PcrBank> ReadBank(const std::string& name, uint16_t alg) const {
-    TWI_ASSIGN_OR_RETURN(const std::string text, ReadFile(dir_ + "/" + name));
-    TWI_ASSIGN_OR_RETURN(const Json json, ParseJsonObject(text));
-    PcrBank bank{.hash_alg = alg, .values = {}};
-    for (const auto& [index, hex] : json["pcrs"].items()) {
-      TWI_ASSIGN_OR_RETURN(bank.values[std::stoul(index)], HexDecode(hex.get<std::string>()));
-    }
-    return bank;
+    return testing::ReadVectorBank(dir_, name, alg);
   }
 
   absl::StatusOr<QuoteAttest> Verify(const std::string& bank, ByteView nonce = kNonce) const {

@@ -134,6 +134,13 @@ std::string_view HashAlgName(uint16_t hash_alg) {
   }
 }
 
+std::optional<uint16_t> HashAlgFromName(std::string_view name) {
+  for (const uint16_t alg : {kAlgSha1, kAlgSha256, kAlgSha384, kAlgSha512}) {
+    if (name == HashAlgName(alg)) return alg;
+  }
+  return std::nullopt;
+}
+
 absl::StatusOr<QuoteAttest> ParseQuoteAttest(ByteView data) {
   WireReader r(data, Endian::kBig, "TPMS_ATTEST");
   TWI_ASSIGN_OR_RETURN(const uint32_t magic, r.U32("magic"));

@@ -62,6 +62,8 @@ std::optional<crypto::DigestAlgorithm> DigestFor(uint16_t hash_alg);
 // "sha1", "sha256", "sha384", "sha512" (the bank names of pcrs_<bank>.json and policies);
 // "" for others.
 std::string_view HashAlgName(uint16_t hash_alg);
+// The inverse of HashAlgName; nullopt for any other name.
+std::optional<uint16_t> HashAlgFromName(std::string_view name);
 
 // TPMS_PCR_SELECTION: one bank and the PCR indexes selected in it, ascending.
 struct PcrSelection {

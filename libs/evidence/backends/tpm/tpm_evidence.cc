@@ -1,0 +1,162 @@
+#include "libs/evidence/backends/tpm/tpm_evidence.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "absl/strings/str_format.h"
+#include "libs/core/json.h"
+#include "libs/core/status.h"
+#include "libs/crypto/digest.h"
+#include "libs/evidence/backends/tpm/event_log.h"
+
+namespace twi::evidence::tpm {
+namespace {
+
+const std::set<std::string> kMembers = {"version", "ak_public", "ak_certificates", "quotes",
+                                        "pcrs",    "event_log", "agent_log"};
+
+absl::Status Malformed(std::string_view member, std::string_view what) {
+  return Error(Reason::kEvidenceMalformed, absl::StrFormat("TPM evidence: %s %s", member, what));
+}
+
+absl::StatusOr<Bytes> ReadBase64(const Json& value, std::string_view member, size_t max_size) {
+  if (!value.is_string()) return Malformed(member, "is not a string");
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text.size() > (max_size / 3 + 1) * 4) return Malformed(member, "is too large");
+  absl::StatusOr<Bytes> bytes = Base64UrlDecode(text);
+  if (!bytes.ok()) return Malformed(member, "is not base64url");
+  if (bytes->empty()) return Malformed(member, "is empty");
+  if (bytes->size() > max_size) return Malformed(member, "is too large");
+  return bytes;
+}
+
+absl::StatusOr<uint32_t> ReadPcrIndex(const std::string& text, std::string_view member) {
+  uint32_t index = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
+  // Canonical decimal only, so that "07" and "7" cannot both appear.
+  if (error != std::errc() || end != text.data() + text.size() || index >= kMaxPcrs ||
+      (text.size() > 1 && text[0] == '0')) {
+    return Malformed(member, "has a PCR index that is not 0..31 in decimal");
+  }
+  return index;
+}
+
+absl::StatusOr<PcrBank> ReadBank(const std::string& name, const Json& values) {
+  const std::string member = "pcrs." + name;
+  const std::optional<uint16_t> alg = HashAlgFromName(name);
+  if (!alg) return Malformed(member, "is not a bank (sha1, sha256, sha384, sha512)");
+  if (!values.is_object() || values.empty()) return Malformed(member, "is not a PCR map");
+  const size_t size = crypto::DigestSize(*DigestFor(*alg));
+  PcrBank bank{.hash_alg = *alg, .values = {}};
+  for (const auto& [index_text, hex] : values.items()) {
+    TWI_ASSIGN_OR_RETURN(const uint32_t index, ReadPcrIndex(index_text, member));
+    absl::StatusOr<Bytes> value =
+        hex.is_string() ? HexDecode(hex.get<std::string>()) : absl::StatusOr<Bytes>(Bytes{});
+    if (!value.ok() || value->size() != size) {
+      return Malformed(member + "." + index_text, "is not a hex digest of the bank's size");
+    }
+    bank.values[index] = *std::move(value);
+  }
+  return bank;
+}
+
+absl::StatusOr<TpmQuote> ReadQuote(const Json& value, size_t i) {
+  const std::string member = absl::StrFormat("quotes[%d]", i);
+  if (!value.is_object() || value.size() != 2 || !value.contains("attest") ||
+      !value.contains("signature")) {
+    return Malformed(member, "is not {attest, signature}");
+  }
+  TpmQuote quote;
+  // TPMS_ATTEST of a quote over every bank is well under 1 KiB; a signature at most 4096 bits.
+  TWI_ASSIGN_OR_RETURN(quote.attest, ReadBase64(value["attest"], member + ".attest", 4096));
+  TWI_ASSIGN_OR_RETURN(quote.signature,
+                       ReadBase64(value["signature"], member + ".signature", 1024));
+  return quote;
+}
+
+}  // namespace
+
+Bytes EncodeTpmEvidence(const TpmEvidence& evidence) {
+  Json json = {{"version", kEvidenceVersion}, {"ak_public", Base64UrlEncode(evidence.ak_public)}};
+  Json certificates = Json::array();
+  for (const Bytes& der : evidence.ak_certificates) certificates.push_back(Base64UrlEncode(der));
+  json["ak_certificates"] = std::move(certificates);
+  Json quotes = Json::array();
+  for (const TpmQuote& q : evidence.quotes) {
+    quotes.push_back(
+        {{"attest", Base64UrlEncode(q.attest)}, {"signature", Base64UrlEncode(q.signature)}});
+  }
+  json["quotes"] = std::move(quotes);
+  Json pcrs = Json::object();
+  for (const PcrBank& bank : evidence.banks) {
+    Json values = Json::object();
+    for (const auto& [index, value] : bank.values) values[std::to_string(index)] = HexEncode(value);
+    pcrs[std::string(HashAlgName(bank.hash_alg))] = std::move(values);
+  }
+  json["pcrs"] = std::move(pcrs);
+  if (!evidence.event_log.empty()) json["event_log"] = Base64UrlEncode(evidence.event_log);
+  if (!evidence.agent_log.empty()) json["agent_log"] = Base64UrlEncode(evidence.agent_log);
+  return ToBytes(DumpJson(json));
+}
+
+absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
+  if (data.size() > kMaxEvidenceSize) return Malformed("document", "exceeds 12 MiB");
+  absl::StatusOr<Json> parsed =
+      ParseJson(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
+                JsonParseOptions{.max_depth = 4, .reject_duplicate_members = true});
+  if (!parsed.ok() || !parsed->is_object()) return Malformed("document", "is not a JSON object");
+  const Json& json = *parsed;
+  for (const auto& [member, value] : json.items()) {
+    if (kMembers.count(member) == 0) return Malformed(member, "is not a member of version 1");
+  }
+  for (const char* required : {"version", "ak_public", "ak_certificates", "quotes", "pcrs"}) {
+    if (!json.contains(required)) return Malformed(required, "is missing");
+  }
+  if (!json["version"].is_number_integer() || json["version"].get<int64_t>() != kEvidenceVersion) {
+    return Malformed("version", "is not 1");
+  }
+  TpmEvidence evidence;
+  TWI_ASSIGN_OR_RETURN(evidence.ak_public, ReadBase64(json["ak_public"], "ak_public", 1024));
+
+  const Json& certificates = json["ak_certificates"];
+  if (!certificates.is_array() || certificates.size() > kMaxAkCertificates) {
+    return Malformed("ak_certificates", "is not an array of at most 4 certificates");
+  }
+  for (size_t i = 0; i < certificates.size(); ++i) {
+    TWI_ASSIGN_OR_RETURN(
+        Bytes der,
+        ReadBase64(certificates[i], absl::StrFormat("ak_certificates[%d]", i), 16 << 10));
+    evidence.ak_certificates.push_back(std::move(der));
+  }
+
+  const Json& quotes = json["quotes"];
+  if (!quotes.is_array() || quotes.empty() || quotes.size() > kMaxQuotes) {
+    return Malformed("quotes", "is not an array of 1 to 4 quotes");
+  }
+  for (size_t i = 0; i < quotes.size(); ++i) {
+    TWI_ASSIGN_OR_RETURN(TpmQuote quote, ReadQuote(quotes[i], i));
+    evidence.quotes.push_back(std::move(quote));
+  }
+
+  const Json& pcrs = json["pcrs"];
+  if (!pcrs.is_object() || pcrs.empty()) return Malformed("pcrs", "is not a map of banks");
+  for (const auto& [name, values] : pcrs.items()) {
+    TWI_ASSIGN_OR_RETURN(PcrBank bank, ReadBank(name, values));
+    evidence.banks.push_back(std::move(bank));
+  }
+  std::sort(evidence.banks.begin(), evidence.banks.end(),
+            [](const PcrBank& a, const PcrBank& b) { return a.hash_alg < b.hash_alg; });
+
+  if (json.contains("event_log")) {
+    TWI_ASSIGN_OR_RETURN(evidence.event_log,
+                         ReadBase64(json["event_log"], "event_log", kMaxEventLogSize));
+  }
+  if (json.contains("agent_log")) {
+    TWI_ASSIGN_OR_RETURN(evidence.agent_log,
+                         ReadBase64(json["agent_log"], "agent_log", kMaxAgentLogSize));
+  }
+  return evidence;
+}
+
+}  // namespace twi::evidence::tpm

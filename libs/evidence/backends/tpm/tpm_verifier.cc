@@ -1,0 +1,211 @@
+#include "libs/evidence/backends/tpm/tpm_verifier.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_format.h"
+#include "libs/core/status.h"
+#include "libs/evidence/backends/tpm/event_claims.h"
+#include "libs/evidence/backends/tpm/event_log.h"
+#include "libs/evidence/backends/tpm/quote.h"
+#include "libs/evidence/backends/tpm/tpm_evidence.h"
+#include "libs/evidence/backends/tpm/tpm_wire.h"
+#include "libs/x509/verify.h"
+
+namespace twi::evidence::tpm {
+namespace {
+
+// The AK certificate must chain to a configured root and certify exactly this AK.
+absl::StatusOr<Json> TrustAk(const TpmPublic& ak, const std::vector<Bytes>& certificates,
+                             const std::vector<x509::Certificate>& roots, absl::Time now) {
+  if (certificates.empty()) {
+    return Error(Reason::kTpmAkUntrusted, "the Attestation Key comes without a certificate");
+  }
+  std::vector<x509::Certificate> chain;
+  for (const Bytes& der : certificates) {
+    absl::StatusOr<x509::Certificate> certificate = x509::Certificate::FromDer(der);
+    if (!certificate.ok()) {
+      return Error(Reason::kEvidenceMalformed,
+                   absl::StrFormat("TPM evidence: an AK certificate does not parse: %s",
+                                   certificate.status().message()));
+    }
+    chain.push_back(*std::move(certificate));
+  }
+  const std::vector<x509::Certificate> intermediates(chain.begin() + 1, chain.end());
+  if (auto path = x509::VerifyChain(chain[0], intermediates, roots, now); !path.ok()) {
+    return Error(Reason::kTpmAkUntrusted,
+                 absl::StrFormat("the AK certificate does not chain to a trusted AK root: %s",
+                                 path.status().message()));
+  }
+  TWI_ASSIGN_OR_RETURN(const crypto::PublicKey key, ak.Key());
+  if (chain[0].public_key().ToSpkiDer() != key.ToSpkiDer()) {
+    return Error(Reason::kTpmAkUntrusted, "the AK certificate certifies another key");
+  }
+  return Json{{"subject", chain[0].Subject()},
+              {"issuer", chain[0].Issuer()},
+              {"serial", chain[0].SerialHex()}};
+}
+
+// Verifies every quote under the AK and returns them; they must share one qualifyingData and
+// one boot, and together cover exactly the PCR values sent, each bank once.
+absl::StatusOr<std::vector<QuoteAttest>> VerifyQuotes(const TpmEvidence& evidence,
+                                                      const TpmPublic& ak) {
+  TWI_ASSIGN_OR_RETURN(const QuoteAttest first, ParseQuoteAttest(evidence.quotes[0].attest));
+  std::vector<QuoteAttest> quotes;
+  std::map<uint16_t, std::set<uint32_t>> quoted;
+  for (const TpmQuote& q : evidence.quotes) {
+    TWI_ASSIGN_OR_RETURN(QuoteAttest quote,
+                         VerifyQuote(q.attest, q.signature, ak, first.extra_data, evidence.banks));
+    if (quote.reset_count != first.reset_count || quote.restart_count != first.restart_count ||
+        quote.firmware_version != first.firmware_version) {
+      return Error(Reason::kTpmClockInvalid,
+                   "the quotes come from different boots or firmware versions");
+    }
+    for (const PcrSelection& selection : quote.selections) {
+      if (selection.pcrs.empty()) continue;
+      if (quoted.count(selection.hash_alg) != 0) {
+        return Error(Reason::kEvidenceMalformed,
+                     absl::StrFormat("TPM evidence: the %s bank is quoted twice",
+                                     HashAlgName(selection.hash_alg)));
+      }
+      quoted[selection.hash_alg].insert(selection.pcrs.begin(), selection.pcrs.end());
+    }
+    quotes.push_back(std::move(quote));
+  }
+  for (const PcrBank& bank : evidence.banks) {
+    std::set<uint32_t> sent;
+    for (const auto& [index, value] : bank.values) sent.insert(index);
+    if (quoted[bank.hash_alg] != sent) {
+      return Error(Reason::kEvidenceMalformed,
+                   absl::StrFormat("TPM evidence: the %s PCR values sent are not the quoted ones",
+                                   HashAlgName(bank.hash_alg)));
+    }
+  }
+  if (quoted.count(kAlgSha256) == 0) {
+    return Error(Reason::kEvidenceMalformed, "TPM evidence: no quote covers the SHA-256 bank");
+  }
+  return quotes;
+}
+
+// The firmware log and the agent's log, replayed together: they extend disjoint PCRs in
+// practice, and if they do not, the agent's events came last.
+absl::StatusOr<EventLog> MergedLog(const TpmEvidence& evidence, EventClaims& claims) {
+  EventLog merged;
+  bool first = true;
+  for (const Bytes* data : {&evidence.event_log, &evidence.agent_log}) {
+    if (data->empty()) continue;
+    TWI_ASSIGN_OR_RETURN(EventLog log, ParseEventLog(*data));
+    EventClaims part;
+    if (data == &evidence.event_log) {
+      part = BootClaims(log);
+      merged.startup_locality = log.startup_locality;
+    } else {
+      TWI_ASSIGN_OR_RETURN(part, AgentClaims(log));
+    }
+    claims.measurements.merge(part.measurements);
+    claims.description.update(part.description);
+    if (first) {
+      merged.digest_sizes = log.digest_sizes;
+    } else {
+      std::erase_if(merged.digest_sizes,
+                    [&](const auto& entry) { return log.digest_sizes.count(entry.first) == 0; });
+    }
+    first = false;
+    std::move(log.events.begin(), log.events.end(), std::back_inserter(merged.events));
+  }
+  return merged;
+}
+
+absl::Status ReplayLogs(const EventLog& merged, const std::vector<PcrBank>& banks) {
+  if (merged.events.empty()) return absl::OkStatus();
+  if (merged.digest_sizes.count(kAlgSha256) == 0) {
+    return Error(Reason::kTpmEventLogMismatch, "the event logs carry no SHA-256 digests");
+  }
+  for (const PcrBank& bank : banks) {
+    if (merged.digest_sizes.count(bank.hash_alg) == 0) continue;
+    TWI_RETURN_IF_ERROR(CheckEventLog(merged, bank));
+  }
+  return absl::OkStatus();
+}
+
+Json PcrJson(const std::vector<PcrBank>& banks) {
+  Json pcrs = Json::object();
+  for (const PcrBank& bank : banks) {
+    Json values = Json::object();
+    for (const auto& [index, value] : bank.values) values[std::to_string(index)] = HexEncode(value);
+    pcrs[std::string(HashAlgName(bank.hash_alg))] = std::move(values);
+  }
+  return pcrs;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TpmVerifier>> TpmVerifier::Create(TpmVerifierOptions options) {
+  if (options.ak_roots.empty()) {
+    return Error(Reason::kConfigInvalid, "the TPM verifier needs at least one AK root");
+  }
+  return std::unique_ptr<TpmVerifier>(new TpmVerifier(std::move(options)));
+}
+
+std::string_view TpmVerifier::tee() const { return kTee; }
+std::string_view TpmVerifier::media_type() const { return kMediaType; }
+
+absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const {
+  TWI_ASSIGN_OR_RETURN(const TpmEvidence evidence, ParseTpmEvidence(data));
+  TWI_ASSIGN_OR_RETURN(const TpmPublic ak, ParsePublic(evidence.ak_public));
+  TWI_ASSIGN_OR_RETURN(const Bytes ak_name, ak.Name());
+  TWI_ASSIGN_OR_RETURN(Json certificate,
+                       TrustAk(ak, evidence.ak_certificates, options_.ak_roots, now));
+  TWI_RETURN_IF_ERROR(CheckAttestationKey(ak));
+  TWI_ASSIGN_OR_RETURN(const std::vector<QuoteAttest> quotes, VerifyQuotes(evidence, ak));
+
+  const QuoteAttest& first = quotes[0];
+  if (!first.safe && options_.refuse_unsafe_clock) {
+    return Error(Reason::kTpmClockInvalid,
+                 "the TPM reports its clock as not safe (it may repeat an earlier value)");
+  }
+  if (first.firmware_version < options_.min_firmware_version) {
+    return Error(Reason::kTpmFirmwareRefused,
+                 absl::StrFormat("TPM firmwareVersion 0x%016x is below the minimum 0x%016x",
+                                 first.firmware_version, options_.min_firmware_version));
+  }
+  EventClaims events;
+  TWI_ASSIGN_OR_RETURN(const EventLog merged, MergedLog(evidence, events));
+  TWI_RETURN_IF_ERROR(ReplayLogs(merged, evidence.banks));
+
+  // Last: only a quote that passed every check moves the AK's clock forward.
+  TpmClock clock{first.reset_count, first.restart_count, 0};
+  for (const QuoteAttest& quote : quotes) clock.clock = std::max(clock.clock, quote.clock);
+  if (options_.clocks != nullptr) TWI_RETURN_IF_ERROR(options_.clocks->Advance(ak_name, clock));
+
+  Claims claims;
+  claims.tee = std::string(kTee);
+  claims.report_data = first.extra_data;
+  for (const PcrBank& bank : evidence.banks) {
+    const std::string suffix =
+        bank.hash_alg == kAlgSha256 ? "" : "." + std::string(HashAlgName(bank.hash_alg));
+    // SHA-1 values are not digests a policy can name (policies take SHA-256 and SHA-384).
+    if (bank.hash_alg == kAlgSha1) continue;
+    for (const auto& [index, value] : bank.values) {
+      claims.measurements[absl::StrFormat("pcr%d%s", index, suffix)] = value;
+    }
+  }
+  claims.measurements.merge(events.measurements);
+  claims.attester_claims = {
+      {"tee", kTee},
+      {"ak", {{"name", HexEncode(ak_name)}, {"certificate", std::move(certificate)}}},
+      {"clock",
+       {{"clock", clock.clock},
+        {"reset_count", clock.reset_count},
+        {"restart_count", clock.restart_count},
+        {"safe", first.safe}}},
+      {"firmware_version", absl::StrFormat("0x%016x", first.firmware_version)},
+      {"qualifying_data", HexEncode(first.extra_data)},
+      {"pcrs", PcrJson(evidence.banks)},
+  };
+  claims.attester_claims.update(events.description);
+  return claims;
+}
+
+}  // namespace twi::evidence::tpm
