@@ -50,6 +50,32 @@ absl::StatusOr<std::pair<std::pair<int, int>, int>> ListenPair() {
 
 }  // namespace
 
+absl::StatusOr<SwtpmManufacturer> ManufactureSwtpm(const std::string& state_dir,
+                                                   const std::string& ca_dir) {
+  std::filesystem::create_directories(state_dir);
+  std::filesystem::create_directories(ca_dir);
+  const std::string localca = ca_dir + "/swtpm-localca.conf";
+  const std::string options = ca_dir + "/swtpm-localca.options";
+  const std::string setup = ca_dir + "/swtpm_setup.conf";
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(
+      localca, absl::StrCat("statedir = ", ca_dir, "\nsigningkey = ", ca_dir,
+                            "/signkey.pem\nissuercert = ", ca_dir,
+                            "/issuercert.pem\ncertserial = ", ca_dir, "/certserial\n")));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(
+      options, "--platform-manufacturer twi\n--platform-version 2.1\n--platform-model swtpm\n"));
+  TWI_RETURN_IF_ERROR(WriteFileAtomic(
+      setup, absl::StrCat(
+                 "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = ", localca,
+                 "\ncreate_certs_tool_options = ", options, "\nactive_pcr_banks = sha256\n")));
+  const CommandResult made = RunCommand({"swtpm_setup", "--tpm2", "--tpmstate", state_dir,
+                                         "--create-ek-cert", "--config", setup, "--overwrite"},
+                                        {}, absl::Seconds(60));
+  if (!made.ok()) {
+    return Error(Reason::kUnavailable, absl::StrCat("swtpm_setup failed: ", made.out, made.err));
+  }
+  return SwtpmManufacturer{ca_dir + "/swtpm-localca-rootca-cert.pem", ca_dir + "/issuercert.pem"};
+}
+
 bool SwtpmInstalled() {
   for (const char* dir : {"/usr/bin", "/usr/local/bin"}) {
     if (access((std::string(dir) + "/swtpm").c_str(), X_OK) == 0) return true;

@@ -34,6 +34,18 @@ class Swtpm {
   std::string log_;
 };
 
+// A manufacturer for swtpm: `swtpm_setup --create-ek-cert` with a local CA of its own (Debian's
+// swtpm_localca, configured under `ca_dir`), so a TPM made here has an RSA EK certificate in NV
+// index 0x01c00002 that chains to that CA's root.
+struct SwtpmManufacturer {
+  std::string root_pem;          // the local CA's self-signed root (the "manufacturer root")
+  std::string intermediate_pem;  // the local CA's issuing certificate
+};
+// Writes a factory-fresh TPM state with an EK certificate into `state_dir` (which must not be
+// running). The CA is created under `ca_dir` on first use and reused afterwards.
+absl::StatusOr<SwtpmManufacturer> ManufactureSwtpm(const std::string& state_dir,
+                                                   const std::string& ca_dir);
+
 // Whether swtpm is installed (tests GTEST_SKIP with an apt-get hint otherwise).
 bool SwtpmInstalled();
 

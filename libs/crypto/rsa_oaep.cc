@@ -32,15 +32,21 @@ absl::Status CheckRsaEncryptionKey(EVP_PKEY* pkey, KeyType type) {
 }
 
 // A context for RSAES-OAEP with `hash` as both the label hash and the MGF1 hash (RFC 7518 §4.3:
-// "RSA-OAEP-256" uses SHA-256 for both), empty label.
-UniqueEvpPkeyCtx OaepContext(EVP_PKEY* pkey, bool encrypt, const OaepHash& hash) {
+// "RSA-OAEP-256" uses SHA-256 for both), with `label` (empty for JOSE).
+UniqueEvpPkeyCtx OaepContext(EVP_PKEY* pkey, bool encrypt, const OaepHash& hash,
+                             ByteView label = {}) {
   UniqueEvpPkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
   char pad[] = OSSL_PKEY_RSA_PAD_MODE_OAEP;
   char* digest = const_cast<char*>(hash.name);
+  // OpenSSL copies the label; it does not write through the pointer.
+  void* label_data = const_cast<uint8_t*>(label.data());
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_PAD_MODE, pad, 0),
       OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_OAEP_DIGEST, digest, 0),
       OSSL_PARAM_construct_utf8_string(OSSL_ASYM_CIPHER_PARAM_MGF1_DIGEST, digest, 0),
+      label.empty() ? OSSL_PARAM_construct_end()
+                    : OSSL_PARAM_construct_octet_string(OSSL_ASYM_CIPHER_PARAM_OAEP_LABEL,
+                                                        label_data, label.size()),
       OSSL_PARAM_END};
   if (!ctx) return nullptr;
   const int ok = encrypt ? EVP_PKEY_encrypt_init_ex(ctx.get(), params)
@@ -50,14 +56,14 @@ UniqueEvpPkeyCtx OaepContext(EVP_PKEY* pkey, bool encrypt, const OaepHash& hash)
 }
 
 absl::StatusOr<Bytes> Encrypt(const PublicKey& recipient, const SecretBytes& message,
-                              const OaepHash& hash) {
+                              const OaepHash& hash, ByteView label = {}) {
   TWI_RETURN_IF_ERROR(CheckRsaEncryptionKey(recipient.evp(), recipient.type()));
   const size_t modulus_size = static_cast<size_t>(EVP_PKEY_get_size(recipient.evp()));
   // RFC 8017 §7.1.1 step 1b: mLen <= k - 2 hLen - 2.
   if (message.size() + 2 * hash.size + 2 > modulus_size) {
     return Error(Reason::kInvalidArgument, "RSA-OAEP: message too long for the key");
   }
-  UniqueEvpPkeyCtx ctx = OaepContext(recipient.evp(), /*encrypt=*/true, hash);
+  UniqueEvpPkeyCtx ctx = OaepContext(recipient.evp(), /*encrypt=*/true, hash, label);
   Bytes out(modulus_size);
   size_t len = out.size();
   if (!ctx ||
@@ -92,6 +98,11 @@ absl::StatusOr<SecretBytes> Decrypt(const PrivateKey& own, ByteView ciphertext,
 
 absl::StatusOr<Bytes> RsaOaepSha256Encrypt(const PublicKey& recipient, const SecretBytes& message) {
   return Encrypt(recipient, message, kSha256);
+}
+
+absl::StatusOr<Bytes> RsaOaepSha256EncryptWithLabel(const PublicKey& recipient,
+                                                    const SecretBytes& message, ByteView label) {
+  return Encrypt(recipient, message, kSha256, label);
 }
 
 absl::StatusOr<SecretBytes> RsaOaepSha256Decrypt(const PrivateKey& own, ByteView ciphertext) {

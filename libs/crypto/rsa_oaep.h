@@ -2,7 +2,7 @@
 // transport of JWE's "RSA-OAEP-256" (RFC 7518 §4.3), and with SHA-1 for keys wrapped by a
 // PKCS#11 token. RSA keys of at least 2048 bits (keys.h).
 //
-// Not here: PKCS#1 v1.5 encryption (RFC 7518's RSA1_5; Bleichenbacher-prone), labels.
+// Not here: PKCS#1 v1.5 encryption (RFC 7518's RSA1_5; Bleichenbacher-prone).
 // Thread-safe.
 #pragma once
 
@@ -18,6 +18,10 @@ namespace twi::crypto {
 // encryption key (other types, RSA-PSS-only keys); kInvalidArgument for a message too long;
 // kCryptoFailure if OpenSSL fails.
 absl::StatusOr<Bytes> RsaOaepSha256Encrypt(const PublicKey& recipient, const SecretBytes& message);
+// The same with a label (RFC 8017 §7.1.1 L), e.g. TPM 2.0's "IDENTITY\0" for credentials
+// (libs/evidence/backends/tpm/credential.h).
+absl::StatusOr<Bytes> RsaOaepSha256EncryptWithLabel(const PublicKey& recipient,
+                                                    const SecretBytes& message, ByteView label);
 
 // RFC 8017 §7.1.2. kKeyInvalid as above; kDecryptionFailed with one fixed message for any
 // ciphertext that does not decrypt (wrong length, out of range, bad OAEP encoding), never

@@ -1,5 +1,6 @@
 #include "libs/evidence/backends/tpm/tpm_device.h"
 
+#include <openssl/crypto.h>
 #include <tss2/tss2_esys.h>
 #include <tss2/tss2_mu.h>
 #include <tss2/tss2_rc.h>
@@ -64,6 +65,36 @@ TPM2B_PUBLIC AkTemplate(crypto::KeyType type) {
   return in;
 }
 
+// The TCG EK Credential Profile's default RSA EK template (L-1, §2.1.5.1): what an EK
+// certificate certifies, so the same TPM derives the same key from its endorsement seed.
+TPM2B_PUBLIC EkTemplate() {
+  static constexpr uint8_t kPolicySecretEndorsement[32] = {
+      0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xb3, 0xf8, 0x1a, 0x90, 0xcc,
+      0x8d, 0x46, 0xa5, 0xd7, 0x24, 0xfd, 0x52, 0xd7, 0x6e, 0x06, 0x52,
+      0x0b, 0x64, 0xf2, 0xa1, 0xda, 0x1b, 0x33, 0x14, 0x69, 0xaa};
+  TPM2B_PUBLIC in{};
+  TPMT_PUBLIC& p = in.publicArea;
+  p.type = TPM2_ALG_RSA;
+  p.nameAlg = TPM2_ALG_SHA256;
+  p.objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+                       TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_ADMINWITHPOLICY |
+                       TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_DECRYPT;
+  p.authPolicy.size = sizeof(kPolicySecretEndorsement);
+  std::memcpy(p.authPolicy.buffer, kPolicySecretEndorsement, sizeof(kPolicySecretEndorsement));
+  p.parameters.rsaDetail.symmetric.algorithm = TPM2_ALG_AES;
+  p.parameters.rsaDetail.symmetric.keyBits.aes = 128;
+  p.parameters.rsaDetail.symmetric.mode.aes = TPM2_ALG_CFB;
+  p.parameters.rsaDetail.scheme.scheme = TPM2_ALG_NULL;
+  p.parameters.rsaDetail.keyBits = 2048;
+  p.parameters.rsaDetail.exponent = 0;
+  p.unique.rsa.size = 256;  // zeros
+  return in;
+}
+
+// The EK certificate's NV index for the RSA-2048 EK (TCG EK Credential Profile §2.2.1.4).
+constexpr TPM2_HANDLE kRsaEkCertificateIndex = 0x01c00002;
+constexpr UINT16 kNvChunk = 512;  // well under any TPM's MAX_NV_BUFFER_SIZE
+
 }  // namespace
 
 struct TpmDevice::Context {
@@ -97,8 +128,18 @@ absl::StatusOr<std::unique_ptr<TpmDevice::Key>> TpmDevice::CreateAttestationKey(
   if (type != crypto::KeyType::kRsa && type != crypto::KeyType::kEcP256) {
     return Error(Reason::kUnsupportedAlgorithm, "TPM attestation keys are RSA-2048 or P-256");
   }
-  const TPM2B_SENSITIVE_CREATE sensitive{};
   const TPM2B_PUBLIC in = AkTemplate(type);
+  return CreatePrimary(&in);
+}
+
+absl::StatusOr<std::unique_ptr<TpmDevice::Key>> TpmDevice::CreateEndorsementKey() {
+  const TPM2B_PUBLIC in = EkTemplate();
+  return CreatePrimary(&in);
+}
+
+absl::StatusOr<std::unique_ptr<TpmDevice::Key>> TpmDevice::CreatePrimary(const void* in_template) {
+  const TPM2B_PUBLIC& in = *static_cast<const TPM2B_PUBLIC*>(in_template);
+  const TPM2B_SENSITIVE_CREATE sensitive{};
   const TPM2B_DATA outside{};
   const TPML_PCR_SELECTION creation_pcrs{};
   ESYS_TR handle = ESYS_TR_NONE;
@@ -126,6 +167,86 @@ absl::StatusOr<std::unique_ptr<TpmDevice::Key>> TpmDevice::CreateAttestationKey(
   TWI_ASSIGN_OR_RETURN(key->parsed_, ParsePublic(encoded));
   key->public_area_ = std::move(encoded);
   return key;
+}
+
+absl::StatusOr<Bytes> TpmDevice::ReadEkCertificate() {
+  ESYS_TR index = ESYS_TR_NONE;
+  TSS2_RC rc = Esys_TR_FromTPMPublic(context_->esys, kRsaEkCertificateIndex, ESYS_TR_NONE,
+                                     ESYS_TR_NONE, ESYS_TR_NONE, &index);
+  if (rc != TSS2_RC_SUCCESS) {
+    return Error(Reason::kNotFound, "TPM: no RSA EK certificate in NV index 0x01c00002");
+  }
+  TPM2B_NV_PUBLIC* nv_public = nullptr;
+  TPM2B_NAME* nv_name = nullptr;
+  rc = Esys_NV_ReadPublic(context_->esys, index, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                          &nv_public, &nv_name);
+  const EsysPtr<TPM2B_NV_PUBLIC> public_owner(nv_public);
+  const EsysPtr<TPM2B_NAME> name_owner(nv_name);
+  if (rc != TSS2_RC_SUCCESS) return TssError("TPM2_NV_ReadPublic", rc);
+  const UINT16 size = nv_public->nvPublic.dataSize;
+  Bytes out;
+  while (out.size() < size) {
+    const UINT16 chunk = std::min<UINT16>(kNvChunk, static_cast<UINT16>(size - out.size()));
+    TPM2B_MAX_NV_BUFFER* data = nullptr;
+    rc = Esys_NV_Read(context_->esys, ESYS_TR_RH_OWNER, index, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+                      ESYS_TR_NONE, chunk, static_cast<UINT16>(out.size()), &data);
+    const EsysPtr<TPM2B_MAX_NV_BUFFER> data_owner(data);
+    if (rc != TSS2_RC_SUCCESS) return TssError("TPM2_NV_Read", rc);
+    out.insert(out.end(), data->buffer, data->buffer + data->size);
+  }
+  // Some TPMs pad the index after the DER: keep exactly one DER element (a SEQUENCE with a
+  // two-byte long-form length, as every certificate over 255 bytes has).
+  if (out.size() >= 4 && out[0] == 0x30 && out[1] == 0x82) {
+    out.resize(std::min(out.size(), 4 + (size_t{out[2]} << 8 | out[3])));
+  }
+  return out;
+}
+
+absl::StatusOr<SecretBytes> TpmDevice::ActivateCredential(const Key& ak, const Key& ek,
+                                                          ByteView credential_blob,
+                                                          ByteView encrypted_secret) {
+  TPM2B_ID_OBJECT blob{};
+  TPM2B_ENCRYPTED_SECRET secret{};
+  if (credential_blob.size() > sizeof(blob.credential) ||
+      encrypted_secret.size() > sizeof(secret.secret)) {
+    return Error(Reason::kInvalidArgument, "TPM credential too large");
+  }
+  blob.size = static_cast<UINT16>(credential_blob.size());
+  std::copy(credential_blob.begin(), credential_blob.end(), blob.credential);
+  secret.size = static_cast<UINT16>(encrypted_secret.size());
+  std::copy(encrypted_secret.begin(), encrypted_secret.end(), secret.secret);
+
+  // The EK's policy is PolicySecret(TPM_RH_ENDORSEMENT) (EK Credential Profile §2.1.5.1).
+  const TPMT_SYM_DEF symmetric{.algorithm = TPM2_ALG_NULL, .keyBits = {}, .mode = {}};
+  ESYS_TR session = ESYS_TR_NONE;
+  TSS2_RC rc = Esys_StartAuthSession(context_->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                     ESYS_TR_NONE, ESYS_TR_NONE, nullptr, TPM2_SE_POLICY,
+                                     &symmetric, TPM2_ALG_SHA256, &session);
+  if (rc != TSS2_RC_SUCCESS) return TssError("TPM2_StartAuthSession", rc);
+  struct SessionFlush {
+    ESYS_CONTEXT* esys;
+    ESYS_TR session;
+    ~SessionFlush() { Esys_FlushContext(esys, session); }
+  } flush{context_->esys, session};
+  TPM2B_TIMEOUT* timeout = nullptr;
+  TPMT_TK_AUTH* ticket = nullptr;
+  rc = Esys_PolicySecret(context_->esys, ESYS_TR_RH_ENDORSEMENT, session, ESYS_TR_PASSWORD,
+                         ESYS_TR_NONE, ESYS_TR_NONE, nullptr, nullptr, nullptr, 0, &timeout,
+                         &ticket);
+  const EsysPtr<TPM2B_TIMEOUT> timeout_owner(timeout);
+  const EsysPtr<TPMT_TK_AUTH> ticket_owner(ticket);
+  if (rc != TSS2_RC_SUCCESS) return TssError("TPM2_PolicySecret", rc);
+  TPM2B_DIGEST* cert_info = nullptr;
+  rc = Esys_ActivateCredential(context_->esys, ak.handle_, ek.handle_, ESYS_TR_PASSWORD, session,
+                               ESYS_TR_NONE, &blob, &secret, &cert_info);
+  if (rc != TSS2_RC_SUCCESS) {
+    return Error(Reason::kTpmEkUntrusted,
+                 absl::StrFormat("TPM2_ActivateCredential failed: %s", Tss2_RC_Decode(rc)));
+  }
+  SecretBytes out(ByteView(cert_info->buffer, cert_info->size));
+  OPENSSL_cleanse(cert_info->buffer, cert_info->size);
+  Esys_Free(cert_info);
+  return out;
 }
 
 absl::StatusOr<TpmQuote> TpmDevice::Quote(const Key& key, ByteView qualifying_data,

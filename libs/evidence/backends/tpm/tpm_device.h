@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/core/bytes.h"
+#include "libs/core/secret.h"
 #include "libs/crypto/keys.h"
 #include "libs/evidence/backends/tpm/quote.h"
 
@@ -38,6 +39,18 @@ class TpmDevice {
   // gives the same AK every time, and nothing needs to be stored.
   absl::StatusOr<std::unique_ptr<Key>> CreateAttestationKey(crypto::KeyType type);
 
+  // The Endorsement Key: the EK Credential Profile's default RSA-2048 template (L-1), which the
+  // TPM derives from its endorsement seed, so it is the key the EK certificate certifies.
+  absl::StatusOr<std::unique_ptr<Key>> CreateEndorsementKey();
+  // The RSA EK certificate (DER) the manufacturer stored in NV index 0x01c00002. kNotFound if
+  // the TPM has none.
+  absl::StatusOr<Bytes> ReadEkCertificate();
+  // TPM2_ActivateCredential: the secret a Verifier protected with MakeCredential for `ek` and
+  // `ak`'s Name (credential.h). kTpmEkUntrusted if the TPM refuses (another EK or AK).
+  absl::StatusOr<SecretBytes> ActivateCredential(const Key& ak, const Key& ek,
+                                                 ByteView credential_blob,
+                                                 ByteView encrypted_secret);
+
   // TPM2_Quote with `key`'s own scheme over `pcrs` of bank `hash_alg`, with `qualifying_data`
   // (at most 64 bytes) as extraData.
   absl::StatusOr<TpmQuote> Quote(const Key& key, ByteView qualifying_data, uint16_t hash_alg,
@@ -50,6 +63,8 @@ class TpmDevice {
  private:
   struct Context;
   explicit TpmDevice(std::unique_ptr<Context> context);
+  // `in` is a TPM2B_PUBLIC template (tss2 types stay out of this header).
+  absl::StatusOr<std::unique_ptr<Key>> CreatePrimary(const void* in);
   std::unique_ptr<Context> context_;
 };
 

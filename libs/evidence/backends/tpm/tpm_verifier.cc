@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "libs/core/status.h"
+#include "libs/evidence/backends/tpm/ak_certificate.h"
 #include "libs/evidence/backends/tpm/event_claims.h"
 #include "libs/evidence/backends/tpm/event_log.h"
 #include "libs/evidence/backends/tpm/quote.h"
@@ -41,6 +42,12 @@ absl::StatusOr<Json> TrustAk(const TpmPublic& ak, const std::vector<Bytes>& cert
   TWI_ASSIGN_OR_RETURN(const crypto::PublicKey key, ak.Key());
   if (chain[0].public_key().ToSpkiDer() != key.ToSpkiDer()) {
     return Error(Reason::kTpmAkUntrusted, "the AK certificate certifies another key");
+  }
+  // A deployment-issued certificate also names the AK's attributes, through its Name.
+  TWI_ASSIGN_OR_RETURN(const Bytes name, ak.Name());
+  absl::StatusOr<std::optional<Bytes>> certified = AkNameOf(certificates[0]);
+  if (!certified.ok() || (certified->has_value() && **certified != name)) {
+    return Error(Reason::kTpmAkUntrusted, "the AK certificate certifies another AK Name");
   }
   return Json{{"subject", chain[0].Subject()},
               {"issuer", chain[0].Issuer()},
