@@ -32,12 +32,37 @@ absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path) {
   return cert;
 }
 
+namespace {
+
+std::string InDeployment(const deployment::Layout& layout, const std::string& file) {
+  return std::filesystem::path(file).is_absolute() ? file : layout.dir() + "/" + file;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<x509::Certificate>> LoadCertificates(
+    const deployment::Layout& layout, const std::vector<std::string>& files,
+    std::string_view what) {
+  std::vector<x509::Certificate> certificates;
+  for (const std::string& file : files) {
+    const std::string path = InDeployment(layout, file);
+    absl::StatusOr<std::string> pem = ReadFile(path, kMaxPemFile);
+    absl::StatusOr<std::vector<x509::Certificate>> chain =
+        pem.ok() ? x509::Certificate::ChainFromPem(*pem) : pem.status();
+    if (!chain.ok() || chain->empty()) {
+      return Error(Reason::kConfigInvalid, absl::StrCat(std::string(what), ": ", path,
+                                                        ": not a readable PEM certificate file"));
+    }
+    certificates.insert(certificates.end(), chain->begin(), chain->end());
+  }
+  return certificates;
+}
+
 absl::StatusOr<std::vector<crypto::PublicKey>> LoadAuditorKeys(
     const deployment::Layout& layout, const deployment::DeploymentConfig& config) {
   std::vector<crypto::PublicKey> keys;
   for (const std::string& file : config.provenance_auditors) {
-    const std::string path =
-        std::filesystem::path(file).is_absolute() ? file : layout.dir() + "/" + file;
+    const std::string path = InDeployment(layout, file);
     auto refuse = [&](std::string_view why) {
       return Error(Reason::kConfigInvalid,
                    absl::StrCat("provenance.auditors: ", path, ": ", std::string(why)));

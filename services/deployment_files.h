@@ -23,6 +23,11 @@ absl::StatusOr<x509::Certificate> LoadCertificate(const std::string& path);
 // The auditor public keys of config.provenance_auditors (paths relative to the deployment
 // directory). kConfigInvalid naming the file for one that is unreadable, not a PEM public key,
 // or of a type records cannot be sealed for (Ed25519).
+// Every certificate in the PEM files `files` (relative to the deployment unless absolute), for
+// the config key `what`. kConfigInvalid naming the file.
+absl::StatusOr<std::vector<x509::Certificate>> LoadCertificates(
+    const deployment::Layout& layout, const std::vector<std::string>& files, std::string_view what);
+
 absl::StatusOr<std::vector<crypto::PublicKey>> LoadAuditorKeys(
     const deployment::Layout& layout, const deployment::DeploymentConfig& config);
 

@@ -12,10 +12,12 @@
 #include "libs/core/files.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
+#include "libs/crypto/mac.h"
 #include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/deployment/secrets.h"
 #include "libs/evidence/backends/sample/sample_verifier.h"
+#include "libs/evidence/backends/tpm/tpm_verifier.h"
 #include "libs/issuer/authority.h"
 #include "libs/issuer/https_issuer.h"
 #include "libs/jose/jwk.h"
@@ -156,6 +158,10 @@ struct TwiServer::State {
   std::unique_ptr<crypto::Signer> ear_signer;
   std::unique_ptr<issuer::CredentialIssuer> remote_ca;
   std::unique_ptr<verifier::Verifier> verifier;
+  // The `tpm` TEE: per-AK clock memory in the Verifier's database, and AK enrollment.
+  std::unique_ptr<evidence::tpm::TpmClockStore> tpm_clocks;
+  std::unique_ptr<crypto::Signer> tpm_ak_signer;
+  std::unique_ptr<verifier::TpmEnrollment> tpm_enrollment;
 
   std::unique_ptr<net::HttpsServer> public_listener;
   std::unique_ptr<net::HttpsServer> internal_listener;
@@ -168,6 +174,7 @@ struct TwiServer::State {
   }
   absl::Status StartCa();
   absl::Status StartVerifier();
+  absl::Status StartTpm(const SecretBytes& challenge_key);
   absl::Status StartListeners();
 };
 
@@ -252,6 +259,9 @@ absl::Status TwiServer::State::StartVerifier() {
   TWI_ASSIGN_OR_RETURN(ear_signer, RoleSigner(deployment::kVerifierEar));
   TWI_ASSIGN_OR_RETURN(verifier_db, OpenDatabase(layout.verifier_db(), config));
   nonces = storage::NewSqliteNonceStore(verifier_db);
+  TWI_ASSIGN_OR_RETURN(const SecretBytes challenge_key,
+                       deployment::LoadSecret(layout, deployment::kVerifierChallenge));
+  if (config.tpm.enabled()) TWI_RETURN_IF_ERROR(StartTpm(challenge_key));
 
   issuer::CredentialIssuer* issuer = ca.get();
   if (issuer == nullptr && !config.ca_url.empty()) {
@@ -267,8 +277,6 @@ absl::Status TwiServer::State::StartVerifier() {
   }
   verifier::VerifierConfig verifier_config;
   verifier_config.nonce_ttl = config.nonce_ttl;
-  TWI_ASSIGN_OR_RETURN(const SecretBytes challenge_key,
-                       deployment::LoadSecret(layout, deployment::kVerifierChallenge));
   TWI_ASSIGN_OR_RETURN(verifier::ChallengeCodec challenges,
                        verifier::ChallengeCodec::Create(challenge_key));
   verifier = std::make_unique<verifier::Verifier>(verifier_config, std::move(challenges),
@@ -277,6 +285,43 @@ absl::Status TwiServer::State::StartVerifier() {
   LogInfo(kComponent, absl::StrFormat("verifier with %d workload policies, TEEs: %s",
                                       policies->Current()->workloads().size(),
                                       absl::StrJoin(registry->tees(), ", ")));
+  return absl::OkStatus();
+}
+
+// The `tpm` TEE (docs/tpm.md): AKs certified by the deployment's AK CA (after enrollment through
+// their EK) or by a configured AK root.
+absl::Status TwiServer::State::StartTpm(const SecretBytes& challenge_key) {
+  TWI_ASSIGN_OR_RETURN(const x509::Certificate ak_ca,
+                       LoadCertificate(layout.cert(deployment::kTpmAkCa)));
+  TWI_ASSIGN_OR_RETURN(std::vector<x509::Certificate> ak_roots,
+                       LoadCertificates(layout, config.tpm.ak_roots, "tpm.ak_roots"));
+  ak_roots.push_back(ak_ca);
+  tpm_clocks = storage::NewSqliteTpmClockStore(verifier_db);
+  TWI_ASSIGN_OR_RETURN(auto backend, evidence::tpm::TpmVerifier::Create(
+                                         {.ak_roots = std::move(ak_roots),
+                                          .min_firmware_version = config.tpm.min_firmware_version,
+                                          .refuse_unsafe_clock = config.tpm.refuse_unsafe_clock,
+                                          .clocks = tpm_clocks.get()}));
+  TWI_RETURN_IF_ERROR(registry->Register(std::move(backend)));
+  if (config.tpm.ek_roots.empty()) return absl::OkStatus();
+
+  verifier::TpmEnrollmentConfig enrollment;
+  TWI_ASSIGN_OR_RETURN(enrollment.ek_roots,
+                       LoadCertificates(layout, config.tpm.ek_roots, "tpm.ek_roots"));
+  TWI_ASSIGN_OR_RETURN(
+      enrollment.ek_intermediates,
+      LoadCertificates(layout, config.tpm.ek_intermediates, "tpm.ek_intermediates"));
+  enrollment.ak_certificate_ttl = config.tpm.ak_certificate_ttl;
+  TWI_ASSIGN_OR_RETURN(tpm_ak_signer, RoleSigner(deployment::kTpmAkCa));
+  // Its own key, derived from the challenge key, so that a MAC of one kind never passes as the
+  // other.
+  TWI_ASSIGN_OR_RETURN(const crypto::HmacSha256 derive, crypto::HmacSha256::Create(challenge_key));
+  const SecretBytes key = SecretBytes::Adopt(derive.Compute(AsBytes("twi tpm enrollment key")));
+  TWI_ASSIGN_OR_RETURN(tpm_enrollment,
+                       verifier::TpmEnrollment::Create(std::move(enrollment), ak_ca,
+                                                       tpm_ak_signer.get(), key, clock));
+  LogInfo(kComponent, absl::StrFormat("TPM AK enrollment through EKs from %d root(s)",
+                                      config.tpm.ek_roots.size()));
   return absl::OkStatus();
 }
 
@@ -292,6 +337,7 @@ absl::Status TwiServer::State::StartListeners() {
   auto public_router = std::make_shared<net::Router>();
   public_router->Handle("GET", "/healthz", health);
   if (verifier) AddVerifierRoutes(*public_router, *verifier);
+  if (tpm_enrollment) AddTpmEnrollmentRoutes(*public_router, *tpm_enrollment);
   if (ca) {
     AddCaPublicRoutes(*public_router, *ca);
     AddKeyReleaseRoutes(*public_router, *key_release, *key_release_files);

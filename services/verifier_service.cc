@@ -29,4 +29,30 @@ void AddVerifierRoutes(net::Router& router, verifier::Verifier& v) {
   });
 }
 
+void AddTpmEnrollmentRoutes(net::Router& router, const verifier::TpmEnrollment& enrollment) {
+  const net::RouteOptions json{.json_body = true};
+  router.Handle("POST", "/v1/tpm/enrollments",
+                net::JsonRoute([&enrollment](const Json& body,
+                                             const net::HttpRequest&) -> absl::StatusOr<Json> {
+                  TWI_ASSIGN_OR_RETURN(const verifier::TpmEnrollmentRequest request,
+                                       verifier::TpmEnrollmentRequestFromJson(body));
+                  TWI_ASSIGN_OR_RETURN(const verifier::TpmEnrollmentChallenge challenge,
+                                       enrollment.Challenge(request));
+                  return verifier::ToJson(challenge);
+                }),
+                json);
+  router.Handle(
+      "POST", "/v1/tpm/enrollments/activate",
+      net::JsonRoute(
+          [&enrollment](const Json& body, const net::HttpRequest&) -> absl::StatusOr<Json> {
+            TWI_ASSIGN_OR_RETURN(const verifier::TpmActivation activation,
+                                 verifier::TpmActivationFromJson(body));
+            TWI_ASSIGN_OR_RETURN(const std::vector<Bytes> chain, enrollment.Activate(activation));
+            Json certificates = Json::array();
+            for (const Bytes& der : chain) certificates.push_back(Base64UrlEncode(der));
+            return Json{{"ak_certificates", std::move(certificates)}};
+          }),
+      json);
+}
+
 }  // namespace twi::services

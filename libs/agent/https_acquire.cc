@@ -14,14 +14,14 @@ net::TlsClientConfig ServerAuthTls(const HttpsEndpoints& endpoints) {
   return tls;
 }
 
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<net::HttpsClient>> Connect(const std::string& url,
                                                           const HttpsEndpoints& endpoints) {
   TWI_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseHttpsUrl(url));
   return std::make_unique<net::HttpsClient>(endpoint.host, endpoint.port, ServerAuthTls(endpoints),
                                             endpoints.client_options);
 }
-
-}  // namespace
 
 absl::StatusOr<Acquired> AcquireOverHttps(const HttpsEndpoints& endpoints,
                                           std::string_view mechanism, evidence::Attester& attester,

@@ -18,6 +18,10 @@ struct HttpsEndpoints {
   net::ClientOptions client_options;
 };
 
+// A server-authenticated connection to `url` with the endpoints' TLS anchors and options.
+absl::StatusOr<std::unique_ptr<net::HttpsClient>> Connect(const std::string& url,
+                                                          const HttpsEndpoints& endpoints);
+
 // `mechanism` is "A", "B", "C" or "D" (kInvalidArgument otherwise). Errors: the servers' reason
 // codes, kTransportError / kTimeout, kConfigInvalid for bad URLs or TLS material.
 absl::StatusOr<Acquired> AcquireOverHttps(const HttpsEndpoints& endpoints,

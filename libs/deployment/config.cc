@@ -109,6 +109,26 @@ absl::Status CheckSynchronous(std::string_view value, std::string_view path) {
   return ConfigError(path, absl::StrFormat("must be \"normal\" or \"full\", not \"%s\"", value));
 }
 
+constexpr size_t kMaxTpmRoots = 32;
+constexpr absl::Duration kMaxAkCertificateTtl = absl::Hours(24 * 366);
+
+// A list of file names; `key: []` is what RenderConfig writes for none.
+absl::StatusOr<std::vector<std::string>> ReadFileList(const MapReader& section,
+                                                      std::string_view key, size_t max) {
+  std::vector<std::string> files;
+  const Json* value = section.Optional(key);
+  if (value == nullptr || (value->is_array() && value->empty())) return files;
+  const std::string path = section.PathOf(key);
+  TWI_ASSIGN_OR_RETURN(const Json* list, policy::internal::ReadList(*value, path));
+  for (const Json& item : *list) {
+    TWI_ASSIGN_OR_RETURN(std::string file, ReadString(item, path));
+    if (file.empty()) return ConfigError(path, "a file name is empty");
+    files.push_back(std::move(file));
+  }
+  if (files.size() > max) return ConfigError(path, absl::StrFormat("at most %d files", max));
+  return files;
+}
+
 // A duration string as absl::ParseDuration reads it ("2m", "10s", "1h30m"); range checks are
 // CheckDuration's, so that Validate applies the same rules to a config built in code.
 absl::StatusOr<absl::Duration> ReadDurationText(const Json& value, std::string_view path) {
@@ -160,6 +180,14 @@ std::string Quote(std::string_view text) { return DumpJson(Json(std::string(text
 
 // Durations as absl::FormatDuration writes them ("2m", "10s", "1h30m"); zero as "0s" so that
 // the plain scalar stays a string rather than the integer 0.
+// "  key: []" or "  key:\n    - file" lines.
+std::string RenderList(std::string_view key, const std::vector<std::string>& files) {
+  std::string out = absl::StrFormat("  %s:", key);
+  if (files.empty()) out += " []";
+  for (const std::string& file : files) out += "\n    - " + Quote(file);
+  return out + "\n";
+}
+
 std::string RenderDuration(absl::Duration duration) {
   if (duration == absl::ZeroDuration()) return "0s";
   return absl::FormatDuration(duration);
@@ -191,7 +219,7 @@ absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml) {
       MapReader::Make(document, "",
                       {"version", "profile", "trust_domain", "allow_insecure_sample_tee", "listen",
                        "server_threads", "nonce_ttl", "ca_url", "sqlite", "x509_svid_backdate",
-                       "key_store", "provenance"}));
+                       "key_store", "provenance", "tpm"}));
   DeploymentConfig config;
 
   TWI_ASSIGN_OR_RETURN(const Json* version, root.Required("version"));
@@ -274,20 +302,34 @@ absl::StatusOr<DeploymentConfig> ParseConfig(std::string_view yaml) {
   if (const Json* provenance = root.Optional("provenance")) {
     TWI_ASSIGN_OR_RETURN(MapReader section,
                          MapReader::Make(*provenance, "provenance", {"auditors"}));
-    const Json* value = section.Optional("auditors");
-    // `auditors: []` is what RenderConfig writes for "stored in the clear".
-    if (value != nullptr && !(value->is_array() && value->empty())) {
-      const std::string path = section.PathOf("auditors");
-      TWI_ASSIGN_OR_RETURN(const Json* list, policy::internal::ReadList(*value, path));
-      for (const Json& item : *list) {
-        TWI_ASSIGN_OR_RETURN(std::string file, ReadString(item, path));
-        if (file.empty()) return ConfigError(path, "an auditor key file name is empty");
-        config.provenance_auditors.push_back(std::move(file));
-      }
-      if (config.provenance_auditors.size() > provenance::kMaxAuditors) {
-        return ConfigError(path,
-                           absl::StrFormat("at most %d auditor keys", provenance::kMaxAuditors));
-      }
+    TWI_ASSIGN_OR_RETURN(config.provenance_auditors,
+                         ReadFileList(section, "auditors", provenance::kMaxAuditors));
+  }
+  if (const Json* tpm = root.Optional("tpm")) {
+    TWI_ASSIGN_OR_RETURN(
+        MapReader section,
+        MapReader::Make(*tpm, "tpm",
+                        {"ek_roots", "ek_intermediates", "ak_roots", "min_firmware_version",
+                         "refuse_unsafe_clock", "ak_certificate_ttl"}));
+    TpmConfig& t = config.tpm;
+    TWI_ASSIGN_OR_RETURN(t.ek_roots, ReadFileList(section, "ek_roots", kMaxTpmRoots));
+    TWI_ASSIGN_OR_RETURN(t.ek_intermediates,
+                         ReadFileList(section, "ek_intermediates", kMaxTpmRoots));
+    TWI_ASSIGN_OR_RETURN(t.ak_roots, ReadFileList(section, "ak_roots", kMaxTpmRoots));
+    if (const Json* v = section.Optional("min_firmware_version")) {
+      TWI_ASSIGN_OR_RETURN(const int64_t version,
+                           ReadInt(*v, section.PathOf("min_firmware_version"), 0, INT64_MAX));
+      t.min_firmware_version = static_cast<uint64_t>(version);
+    }
+    if (const Json* v = section.Optional("refuse_unsafe_clock")) {
+      TWI_ASSIGN_OR_RETURN(t.refuse_unsafe_clock,
+                           ReadBool(*v, section.PathOf("refuse_unsafe_clock")));
+    }
+    if (const Json* v = section.Optional("ak_certificate_ttl")) {
+      TWI_ASSIGN_OR_RETURN(t.ak_certificate_ttl,
+                           ReadDurationText(*v, section.PathOf("ak_certificate_ttl")));
+      TWI_RETURN_IF_ERROR(CheckDuration(t.ak_certificate_ttl, "tpm.ak_certificate_ttl",
+                                        /*allow_zero=*/false, kMaxAkCertificateTtl));
     }
   }
   return config;
@@ -465,11 +507,27 @@ std::string RenderConfig(const DeploymentConfig& config) {
       "# keys (PEM files, EC P-256/P-384 or RSA; relative to this directory). Empty: stored\n"
       "# in the clear. The log and the credentials' pointers commit to the plain record\n"
       "# either way.\n"
-      "provenance:\n"
-      "  auditors:";
-  if (config.provenance_auditors.empty()) out += " []";
-  for (const std::string& file : config.provenance_auditors) out += "\n    - " + Quote(file);
-  out += "\n";
+      "provenance:\n";
+  out += RenderList("auditors", config.provenance_auditors);
+  const TpmConfig& t = config.tpm;
+  out +=
+      "\n"
+      "# TPM 2.0 attestation (docs/tpm.md). AKs are enrolled through EK certificates that chain\n"
+      "# to ek_roots (PEM, the TPM manufacturers' CAs), and get an AK certificate from this\n"
+      "# deployment's AK CA; ak_roots adds other AK CAs (a cloud's vTPM CA). No roots: the TPM\n"
+      "# TEE is not accepted.\n"
+      "tpm:\n";
+  out += RenderList("ek_roots", t.ek_roots) + RenderList("ek_intermediates", t.ek_intermediates) +
+         RenderList("ak_roots", t.ak_roots);
+  out += absl::StrFormat(
+      "  # Quotes from TPM firmware older than this (TPMS_ATTEST firmwareVersion) are refused.\n"
+      "  min_firmware_version: %d\n"
+      "  # Refuse quotes whose clock the TPM reports unsafe (after a power loss, for up to an\n"
+      "  # hour); the per-AK clock check holds either way.\n"
+      "  refuse_unsafe_clock: %s\n"
+      "  ak_certificate_ttl: %s\n",
+      t.min_firmware_version, t.refuse_unsafe_clock ? "true" : "false",
+      RenderDuration(t.ak_certificate_ttl));
   return out;
 }
 

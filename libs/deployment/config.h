@@ -30,6 +30,21 @@ struct KeyStoreConfig {
   std::string softhsm2_conf;
 };
 
+// The `tpm` TEE (docs/tpm.md). PEM files relative to the deployment directory.
+struct TpmConfig {
+  // Manufacturers' EK CA roots: AKs are enrolled through an EK certificate chaining to one.
+  std::vector<std::string> ek_roots;
+  // Manufacturers' intermediates the agents may not send.
+  std::vector<std::string> ek_intermediates;
+  // Further AK roots besides the deployment's own AK CA, e.g. a cloud's vTPM CA.
+  std::vector<std::string> ak_roots;
+  uint64_t min_firmware_version = 0;
+  bool refuse_unsafe_clock = false;
+  absl::Duration ak_certificate_ttl = absl::Hours(24 * 30);
+  // The backend is registered when there is any root to trust an AK through.
+  bool enabled() const { return !ek_roots.empty() || !ak_roots.empty(); }
+};
+
 struct DeploymentConfig {
   Profile profile = Profile::kProduction;
   std::string trust_domain;
@@ -49,6 +64,7 @@ struct DeploymentConfig {
   // PEM public keys (EC P-256/P-384 or RSA) the Credential Provenance records are stored sealed
   // for (docs/provenance.md "Privacy"); empty: stored in the clear. Relative to the deployment.
   std::vector<std::string> provenance_auditors;
+  TpmConfig tpm;
   // INSECURE, benchmarks only: issue without Credential Provenance records, to measure their
   // cost. Only from the environment (TWI_INSECURE_WITHOUT_PROVENANCE=1), never from config.yaml,
   // and refused by Validate outside the development profile with the sample TEE.

@@ -28,6 +28,22 @@ absl::StatusOr<std::unique_ptr<crypto::Signer>> NewRoleKey(keystore::KeyStore& s
   return OpenRoleSigner(store, config, name);
 }
 
+// A CA of twi's own (not a SPIFFE one): an anchor that certifies end entities directly.
+absl::StatusOr<x509::Certificate> SelfSignedCa(const crypto::Signer& signer,
+                                               const std::string& name, absl::Time now,
+                                               absl::Duration validity) {
+  x509::CertificateTemplate tmpl{.subject_key = signer.public_key()};
+  tmpl.subject = {{"O", "twi"}, {"CN", name}};
+  tmpl.not_before = now - absl::Minutes(5);
+  tmpl.not_after = now + validity;
+  tmpl.is_ca = true;
+  tmpl.path_len = 0;
+  tmpl.digital_signature = false;
+  tmpl.key_cert_sign = true;
+  tmpl.crl_sign = true;
+  return x509::IssueCertificate(tmpl, nullptr, signer);
+}
+
 absl::Status WriteCert(const Layout& layout, std::string_view name, const x509::Certificate& cert) {
   return WriteFileAtomic(layout.cert(name), cert.ToPem(), 0644);
 }
@@ -152,18 +168,17 @@ absl::Status InitDeployment(const InitOptions& o) {
   // The internal PKI's anchor; service certificates are made by each process as it starts
   // (service_tls.h).
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> internal, new_key(kInternalCa));
-  x509::CertificateTemplate internal_tmpl{.subject_key = internal->public_key()};
-  internal_tmpl.subject = {{"O", "twi"}, {"CN", "twi internal CA " + o.trust_domain}};
-  internal_tmpl.not_before = o.now - absl::Minutes(5);
-  internal_tmpl.not_after = o.now + o.root_validity;
-  internal_tmpl.is_ca = true;
-  internal_tmpl.path_len = 0;
-  internal_tmpl.digital_signature = false;
-  internal_tmpl.key_cert_sign = true;
-  internal_tmpl.crl_sign = true;
-  TWI_ASSIGN_OR_RETURN(x509::Certificate internal_cert,
-                       x509::IssueCertificate(internal_tmpl, nullptr, *internal));
+  TWI_ASSIGN_OR_RETURN(
+      x509::Certificate internal_cert,
+      SelfSignedCa(*internal, "twi internal CA " + o.trust_domain, o.now, o.root_validity));
   TWI_RETURN_IF_ERROR(WriteCert(layout, kInternalCa, internal_cert));
+
+  // The CA of TPM AK certificates, issued once an AK was activated through its EK.
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> ak_ca, new_key(kTpmAkCa));
+  TWI_ASSIGN_OR_RETURN(
+      x509::Certificate ak_ca_cert,
+      SelfSignedCa(*ak_ca, "twi TPM AK CA " + o.trust_domain, o.now, o.root_validity));
+  TWI_RETURN_IF_ERROR(WriteCert(layout, kTpmAkCa, ak_ca_cert));
 
   TWI_RETURN_IF_ERROR(
       WriteFileAtomic(layout.policies() + "/appraisal.yaml", AppraisalPolicyYaml()));

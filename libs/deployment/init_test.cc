@@ -35,10 +35,10 @@ using ::twi::testing::HasReason;
 // 2026-01-01T00:00:00Z: a fixed `now` keeps certificate validity deterministic.
 const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
-constexpr const char* kAllKeys[] = {kTrustDomainRoot, kIssuingCa,        kWitSigning,
-                                    kVerifierEar,     kInternalCa,       kSamplePlatform,
-                                    kTransparencyLog, kProvenanceSigning};
-constexpr const char* kCertificates[] = {kTrustDomainRoot, kIssuingCa, kInternalCa};
+constexpr const char* kAllKeys[] = {kTrustDomainRoot, kIssuingCa,         kWitSigning,
+                                    kVerifierEar,     kInternalCa,        kSamplePlatform,
+                                    kTransparencyLog, kProvenanceSigning, kTpmAkCa};
+constexpr const char* kCertificates[] = {kTrustDomainRoot, kIssuingCa, kInternalCa, kTpmAkCa};
 
 InitOptions Options(const std::string& dir) {
   InitOptions options;

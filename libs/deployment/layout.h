@@ -28,6 +28,7 @@ inline constexpr char kSamplePlatform[] = "sample-platform";  // INSECURE sample
 inline constexpr char kInternalCa[] = "internal-ca";          // service-to-service PKI
 inline constexpr char kTransparencyLog[] = "tlog";            // signs log checkpoints (Ed25519)
 inline constexpr char kProvenanceSigning[] = "provenance-signing";  // signs provenance records
+inline constexpr char kTpmAkCa[] = "tpm-ak-ca";  // certifies TPM AKs enrolled through their EK
 // Service identities of the internal PKI (spiffe://<td>/twi/<service>). Their TLS keys are not
 // in the Key Store: they live only in the memory of the process they serve, which has the
 // internal CA certify them when it starts (service_tls.h).

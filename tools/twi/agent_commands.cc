@@ -6,8 +6,10 @@
 #include "libs/agent/attesters.h"
 #include "libs/agent/https_acquire.h"
 #include "libs/agent/measurement.h"
+#include "libs/agent/tpm_agent.h"
 #include "libs/core/files.h"
 #include "libs/core/status.h"
+#include "libs/crypto/digest.h"
 #include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "tools/twi/cli.h"
@@ -22,6 +24,9 @@ struct AcquireFlags {
   std::string ca_url;
   std::string server_ca;
   std::string tee = "sample";
+  std::string tcti = agent::kDefaultTcti;
+  std::string tpm_state = agent::kDefaultTpmState;
+  std::string event_log = std::string(evidence::tpm::kSecurityfsEventLog);
   std::string image;
   uint32_t svn = 1;
   bool debug = false;
@@ -71,31 +76,56 @@ absl::StatusOr<crypto::KeyType> KeyTypeFromName(std::string_view name) {
   return Error(Reason::kInvalidArgument, "key type must be p256, p384, ed25519 or rsa");
 }
 
-absl::StatusOr<Output> RunAcquire(AcquireFlags f) {
-  TWI_RETURN_IF_ERROR(ApplyDeployment(f));
-  if (f.tee != "sample") {
-    return Error(
-        Reason::kTeeNotAllowed,
-        absl::StrFormat("no attester for TEE \"%s\" in this build (available: sample)", f.tee));
-  }
-  if ((f.verifier_url.empty() && f.mechanism != "C") || f.server_ca.empty() || f.image.empty() ||
-      (f.mechanism != "A" && f.ca_url.empty())) {
-    return Error(Reason::kInvalidArgument,
-                 "need --verifier, --server-ca, --image (and --ca for mechanisms B, C and D), or "
-                 "--deployment DIR");
+// What the TPM agent measures as its configuration: every setting that decides whom it trusts
+// and what it reports, none that varies per run (the output directory, the mechanism).
+std::string TpmAgentConfig(const AcquireFlags& f, const agent::HttpsEndpoints& endpoints) {
+  return DumpJson(Json{{"tee", f.tee},
+                       {"tcti", f.tcti},
+                       {"verifier", f.verifier_url},
+                       {"ca", f.ca_url},
+                       {"server_ca", crypto::Sha256Id(AsBytes(endpoints.server_ca_pem))},
+                       {"event_log", f.event_log}});
+}
+
+absl::StatusOr<std::unique_ptr<evidence::Attester>> NewAttester(
+    const AcquireFlags& f, const agent::HttpsEndpoints& endpoints) {
+  if (f.tee == "tpm") {
+    agent::TpmAgentOptions tpm;
+    tpm.tcti = f.tcti;
+    tpm.state_dir = f.tpm_state;
+    tpm.event_log_path = f.event_log;
+    tpm.config_text = TpmAgentConfig(f, endpoints);
+    tpm.enrollment_url = f.verifier_url.empty() ? f.ca_url : f.verifier_url;
+    TWI_ASSIGN_OR_RETURN(auto attester, agent::NewTpmAgentAttester(tpm, endpoints));
+    return std::unique_ptr<evidence::Attester>(std::move(attester));
   }
   agent::SampleTeeOptions tee;
   TWI_ASSIGN_OR_RETURN(tee.platform_key, SamplePlatformKey(f));
   TWI_ASSIGN_OR_RETURN(tee.image_digest, agent::DigestFromSpec(f.image));
   tee.svn = f.svn;
   tee.debug = f.debug;
-  TWI_ASSIGN_OR_RETURN(std::unique_ptr<evidence::Attester> attester,
-                       agent::NewSampleTeeAttester(std::move(tee)));
+  return agent::NewSampleTeeAttester(std::move(tee));
+}
 
+absl::StatusOr<Output> RunAcquire(AcquireFlags f) {
+  TWI_RETURN_IF_ERROR(ApplyDeployment(f));
+  if (f.tee != "sample" && f.tee != "tpm") {
+    return Error(Reason::kTeeNotAllowed,
+                 absl::StrFormat(
+                     "no attester for TEE \"%s\" in this build (available: sample, tpm)", f.tee));
+  }
+  if ((f.verifier_url.empty() && f.mechanism != "C") || f.server_ca.empty() ||
+      (f.tee == "sample" && f.image.empty()) || (f.mechanism != "A" && f.ca_url.empty())) {
+    return Error(Reason::kInvalidArgument,
+                 "need --verifier, --server-ca, --image (sample TEE; and --ca for mechanisms B, C "
+                 "and D), or --deployment DIR");
+  }
   agent::HttpsEndpoints endpoints;
   endpoints.verifier_url = f.verifier_url;
   endpoints.ca_url = f.ca_url;
   TWI_ASSIGN_OR_RETURN(endpoints.server_ca_pem, ReadFile(f.server_ca, 1 << 20));
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<evidence::Attester> attester, NewAttester(f, endpoints));
+
   agent::AcquireOptions options;
   if (!f.formats.empty()) options.formats = absl::StrSplit(f.formats, ',');
   TWI_ASSIGN_OR_RETURN(options.key_type, KeyTypeFromName(f.key_type));
@@ -149,7 +179,16 @@ void AddAgentCommands(CLI::App& app, Context& context) {
   acquire->add_option("--ca", f->ca_url,
                       "Credential Authority URL (mechanisms B, C; and D's Key Store beside it)");
   acquire->add_option("--server-ca", f->server_ca, "PEM trust anchors of the servers' TLS");
-  acquire->add_option("--tee", f->tee, "TEE kind to attest with")->capture_default_str();
+  acquire->add_option("--tee", f->tee, "TEE kind to attest with: sample or tpm")
+      ->capture_default_str();
+  acquire->add_option("--tcti", f->tcti, "TPM: the tpm2-tss TCTI (swtpm:host=H,port=P in tests)")
+      ->capture_default_str();
+  acquire
+      ->add_option("--tpm-state", f->tpm_state,
+                   "TPM: directory of the agent's measurement log and AK certificate")
+      ->capture_default_str();
+  acquire->add_option("--event-log", f->event_log, "TPM: the firmware's TCG event log, if any")
+      ->capture_default_str();
   acquire->add_option("--image", f->image,
                       "Workload image: sha256:<hex> or a file to hash (sample TEE)");
   acquire->add_option("--svn", f->svn, "Sample TEE: reported security version")

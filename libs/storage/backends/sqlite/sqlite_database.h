@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/core/clock.h"
+#include "libs/evidence/backends/tpm/tpm_verifier.h"
 #include "libs/storage/backends/sqlite/sqlite_connection.h"
 #include "libs/storage/issuance_ledger.h"
 #include "libs/storage/log_store.h"
@@ -79,5 +80,8 @@ std::unique_ptr<NonceStore> NewSqliteNonceStore(std::shared_ptr<SqliteDatabase> 
 std::unique_ptr<IssuanceLedger> NewSqliteIssuanceLedger(std::shared_ptr<SqliteDatabase> db);
 std::unique_ptr<LogStore> NewSqliteLogStore(std::shared_ptr<SqliteDatabase> db);
 std::unique_ptr<ProvenanceStore> NewSqliteProvenanceStore(std::shared_ptr<SqliteDatabase> db);
+// The Verifier's memory of each TPM AK's clock (libs/evidence/backends/tpm/tpm_verifier.h).
+std::unique_ptr<evidence::tpm::TpmClockStore> NewSqliteTpmClockStore(
+    std::shared_ptr<SqliteDatabase> db);
 
 }  // namespace twi::storage

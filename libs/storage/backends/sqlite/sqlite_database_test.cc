@@ -328,5 +328,34 @@ TEST_F(SqliteDatabaseTest, PrepareRejectsBadSqlAndDoubleLending) {
   EXPECT_THAT(QueryInt(*db, "SELECT 1"), Holds(1));
 }
 
+// The SQLite TPM clock memory keeps the order MemoryTpmClockStore keeps, across reopening.
+TEST_F(SqliteDatabaseTest, TpmClocksOnlyMoveForward) {
+  using evidence::tpm::TpmClock;
+  const Bytes ak = {0x00, 0x0b, 1, 2, 3};
+  const Bytes other = {0x00, 0x0b, 9};
+  for (const bool reopen : {false, true}) {
+    ASSERT_OK_AND_ASSIGN(auto db, Open());
+    auto clocks = NewSqliteTpmClockStore(db);
+    if (!reopen) {
+      ASSERT_OK(clocks->Advance(ak, {.reset_count = 3, .restart_count = 1, .clock = 500}));
+      EXPECT_OK(clocks->Advance(ak, {.reset_count = 3, .restart_count = 1, .clock = 500}));
+      EXPECT_OK(clocks->Advance(ak, {.reset_count = 3, .restart_count = 1, .clock = 900}));
+      EXPECT_OK(clocks->Advance(other, {.reset_count = 0, .restart_count = 0, .clock = 1}));
+      continue;
+    }
+    EXPECT_THAT(clocks->Advance(ak, {.reset_count = 3, .restart_count = 1, .clock = 899}),
+                HasReason(Reason::kTpmClockInvalid));
+    EXPECT_THAT(clocks->Advance(ak, {.reset_count = 3, .restart_count = 0, .clock = 99999}),
+                HasReason(Reason::kTpmClockInvalid));
+    EXPECT_THAT(clocks->Advance(ak, {.reset_count = 2, .restart_count = 9, .clock = 99999}),
+                HasReason(Reason::kTpmClockInvalid));
+    // After a reboot the clock may be lower: the reset count went up.
+    EXPECT_OK(clocks->Advance(ak, {.reset_count = 4, .restart_count = 0, .clock = 10}));
+    EXPECT_THAT(clocks->Advance(ak, {.reset_count = 3, .restart_count = 1, .clock = 900}),
+                HasReason(Reason::kTpmClockInvalid));
+    EXPECT_OK(clocks->Advance(other, {.reset_count = 0, .restart_count = 0, .clock = 2}));
+  }
+}
+
 }  // namespace
 }  // namespace twi::storage

@@ -176,6 +176,15 @@ INSERT INTO provenance_records_v2 (digest, credential_id, log_index, content_typ
 DROP TABLE provenance_records;
 ALTER TABLE provenance_records_v2 RENAME TO provenance_records;
 )sql"},
+    {8, "TPM clocks",
+     R"sql(
+CREATE TABLE tpm_clocks (
+  ak_name BLOB PRIMARY KEY,
+  reset_count INTEGER NOT NULL CHECK (reset_count >= 0),
+  restart_count INTEGER NOT NULL CHECK (restart_count >= 0),
+  clock INTEGER NOT NULL CHECK (clock >= 0)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,131 @@
+#include "libs/agent/tpm_agent.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_format.h"
+#include "libs/agent/measurement.h"
+#include "libs/core/files.h"
+#include "libs/core/log.h"
+#include "libs/core/status.h"
+#include "libs/crypto/digest.h"
+#include "libs/evidence/backends/tpm/agent_measurement.h"
+#include "libs/evidence/backends/tpm/ak_certificate.h"
+#include "libs/evidence/backends/tpm/event_claims.h"
+#include "libs/net/json_api.h"
+#include "libs/verifier/tpm_enrollment.h"
+#include "libs/x509/certificate.h"
+
+namespace twi::agent {
+namespace {
+
+namespace tpm = evidence::tpm;
+
+constexpr char kComponent[] = "agent";
+const std::vector<uint16_t> kBanks = {tpm::kAlgSha256};
+// A cached AK certificate is renewed when it has less than this left.
+constexpr absl::Duration kRenewBefore = absl::Hours(1);
+
+absl::Status MeasureAgent(tpm::TpmDevice& device, const std::string& log,
+                          const std::string& config_text) {
+  std::error_code ignored;
+  const std::string binary = std::filesystem::read_symlink("/proc/self/exe", ignored).string();
+  TWI_ASSIGN_OR_RETURN(const Bytes digest, MeasureSelf());
+  TWI_RETURN_IF_ERROR(tpm::RecordAgentMeasurement(
+      device, log, tpm::kDefaultAgentPcr, kBanks,
+      {.tag = tpm::kTagAgentBinary, .what = binary, .digests = {{tpm::kAlgSha256, digest}}}));
+  return tpm::RecordAgentMeasurement(device, log, tpm::kDefaultAgentPcr, kBanks,
+                                     {.tag = tpm::kTagAgentConfig,
+                                      .what = config_text,
+                                      .digests = tpm::DigestsFor(AsBytes(config_text), kBanks)});
+}
+
+// The cached chain if it is for this AK and valid for a while yet.
+std::optional<std::vector<Bytes>> CachedChain(const std::string& path, const tpm::TpmPublic& ak) {
+  absl::StatusOr<std::string> pem = ReadFile(path, 64 << 10);
+  if (!pem.ok()) return std::nullopt;
+  absl::StatusOr<std::vector<x509::Certificate>> chain = x509::Certificate::ChainFromPem(*pem);
+  absl::StatusOr<Bytes> name = ak.Name();
+  absl::StatusOr<crypto::PublicKey> key = ak.Key();
+  if (!chain.ok() || chain->empty() || !name.ok() || !key.ok()) return std::nullopt;
+  const x509::Certificate& leaf = chain->front();
+  absl::StatusOr<std::optional<Bytes>> certified = tpm::AkNameOf(leaf.ToDer());
+  if (!certified.ok() || *certified != std::optional<Bytes>(*name) ||
+      !leaf.public_key().Equals(*key) || leaf.not_after() - absl::Now() < kRenewBefore) {
+    return std::nullopt;
+  }
+  std::vector<Bytes> out;
+  for (const x509::Certificate& c : *chain) out.push_back(c.ToDer());
+  return out;
+}
+
+absl::StatusOr<std::vector<Bytes>> Enroll(tpm::TpmAttester& attester, const std::string& url,
+                                          const HttpsEndpoints& endpoints) {
+  tpm::TpmDevice& device = attester.device();
+  TWI_ASSIGN_OR_RETURN(const std::unique_ptr<tpm::TpmDevice::Key> ek,
+                       device.CreateEndorsementKey());
+  verifier::TpmEnrollmentRequest request;
+  request.ak_public = attester.ak().public_area();
+  TWI_ASSIGN_OR_RETURN(const Bytes ek_certificate, device.ReadEkCertificate());
+  request.ek_certificates = {ek_certificate};
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<net::HttpsClient> client, Connect(url, endpoints));
+  TWI_ASSIGN_OR_RETURN(const Json challenge_json,
+                       net::PostJson(*client, "/v1/tpm/enrollments", verifier::ToJson(request)));
+  TWI_ASSIGN_OR_RETURN(const verifier::TpmEnrollmentChallenge challenge,
+                       verifier::TpmEnrollmentChallengeFromJson(challenge_json));
+  TWI_ASSIGN_OR_RETURN(const SecretBytes secret,
+                       device.ActivateCredential(attester.ak(), *ek, challenge.credential_blob,
+                                                 challenge.encrypted_secret));
+  const verifier::TpmActivation activation{request, challenge.expires_at,
+                                           Bytes(secret.view().begin(), secret.view().end())};
+  TWI_ASSIGN_OR_RETURN(const Json activated, net::PostJson(*client, "/v1/tpm/enrollments/activate",
+                                                           verifier::ToJson(activation)));
+  TWI_ASSIGN_OR_RETURN(const Json* list, GetArray(activated, "ak_certificates"));
+  std::vector<Bytes> chain;
+  for (const Json& entry : *list) {
+    absl::StatusOr<Bytes> der =
+        entry.is_string() ? Base64UrlDecode(entry.get<std::string>()) : absl::StatusOr<Bytes>();
+    if (!der.ok() || der->empty()) {
+      return Error(Reason::kRequestInvalid, "the Verifier sent a malformed AK certificate");
+    }
+    chain.push_back(*std::move(der));
+  }
+  if (chain.empty()) return Error(Reason::kRequestInvalid, "the Verifier sent no AK certificate");
+  return chain;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<tpm::TpmAttester>> NewTpmAgentAttester(
+    const TpmAgentOptions& options, const HttpsEndpoints& endpoints) {
+  std::error_code error;
+  std::filesystem::create_directories(options.state_dir, error);
+  if (error) {
+    return Error(Reason::kIoError,
+                 absl::StrFormat("TPM state directory %s: %s", options.state_dir, error.message()));
+  }
+  const std::string agent_log = options.state_dir + "/agent-measurements.log";
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<tpm::TpmDevice> device, tpm::TpmDevice::Open(options.tcti));
+  TWI_RETURN_IF_ERROR(MeasureAgent(*device, agent_log, options.config_text));
+  TWI_ASSIGN_OR_RETURN(std::unique_ptr<tpm::TpmAttester> attester,
+                       tpm::TpmAttester::Create({.device = std::move(device),
+                                                 .banks = kBanks,
+                                                 .event_log_path = options.event_log_path,
+                                                 .agent_log_path = agent_log}));
+  const std::string cache = options.state_dir + "/ak-certificates.pem";
+  std::optional<std::vector<Bytes>> chain = CachedChain(cache, attester->ak().parsed());
+  if (!chain.has_value()) {
+    LogInfo(kComponent,
+            "enrolling the TPM's attestation key through its EK at " + options.enrollment_url);
+    TWI_ASSIGN_OR_RETURN(chain, Enroll(*attester, options.enrollment_url, endpoints));
+    std::string pem;
+    for (const Bytes& der : *chain) {
+      TWI_ASSIGN_OR_RETURN(const x509::Certificate c, x509::Certificate::FromDer(der));
+      pem += c.ToPem();
+    }
+    TWI_RETURN_IF_ERROR(WriteFileAtomic(cache, pem, 0644));
+  }
+  attester->set_ak_certificates(*std::move(chain));
+  return attester;
+}
+
+}  // namespace twi::agent

@@ -1,0 +1,40 @@
+// The agent on a TPM 2.0 (docs/tpm.md): before it attests it
+//  1. measures itself: its binary's digest and its configuration's digest are extended into
+//     PCR 23 and recorded in its own event log under the state directory;
+//  2. makes sure its AK has a certificate: the cached one from an earlier enrollment while it
+//     is valid for another hour and still for this AK, otherwise it enrolls the AK through the
+//     TPM's EK with the Verifier (libs/verifier/tpm_enrollment.h) and caches the result.
+// The attester it returns then quotes with qualifyingData = the binding digest.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "libs/agent/https_acquire.h"
+#include "libs/evidence/backends/tpm/tpm_attester.h"
+
+namespace twi::agent {
+
+inline constexpr char kDefaultTcti[] = "device:/dev/tpmrm0";
+inline constexpr char kDefaultTpmState[] = "/run/twi/tpm";
+
+struct TpmAgentOptions {
+  std::string tcti = kDefaultTcti;
+  // The agent log and the AK certificate cache. Under /run by default: cleared at boot, like
+  // the PCR the log describes.
+  std::string state_dir = kDefaultTpmState;
+  // The firmware's event log; shipped if it exists.
+  std::string event_log_path = std::string(evidence::tpm::kSecurityfsEventLog);
+  // The agent's configuration as measured (docs/tpm.md "Measured agent").
+  std::string config_text;
+  // The Verifier that enrolls AKs (its public listener).
+  std::string enrollment_url;
+};
+
+// Errors: the TPM's (kUnavailable), kTpmEventLogMismatch if PCR 23 holds extensions the agent
+// log lacks, the enrollment's reason codes, kIoError for the state directory.
+absl::StatusOr<std::unique_ptr<evidence::tpm::TpmAttester>> NewTpmAgentAttester(
+    const TpmAgentOptions& options, const HttpsEndpoints& endpoints);
+
+}  // namespace twi::agent
