@@ -24,6 +24,7 @@ bench: build
 	@build/bin/twi-bench-issuance --out docs/performance-latest.json
 	@build/bin/twi-bench-key-release --out docs/performance-key-release-latest.json
 	@build/bin/twi-bench-tlog --out docs/performance-tlog-latest.json
+	@build/bin/twi-bench-tpm --out docs/performance-tpm-latest.json
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -246,7 +246,7 @@ std::vector<Bytes> TpmEvidenceSeeds() {
   evidence::tpm::TpmEvidence evidence;
   evidence.ak_public = TpmPublicAreaSeeds()[1];
   evidence.quotes = {{TpmAttestSeeds()[0], Bytes(72, 3)}};
-  evidence.banks = {{evidence::tpm::kAlgSha256, {{0, Bytes(32, 1)}, {23, Bytes(32, 2)}}}};
+  evidence.pcr_values = {{evidence::tpm::kAlgSha256, Bytes(64, 1)}};
   evidence.event_log = TpmEventLogSeeds()[0];
   evidence.agent_log = evidence::tpm::EncodeLogHeader({evidence::tpm::kAlgSha256});
   const Bytes event = evidence::tpm::EncodeLogEvent(

@@ -8,11 +8,6 @@
 namespace twi::evidence::tpm {
 namespace {
 
-struct SignatureCheck {
-  crypto::SignatureAlgorithm algorithm;
-  Bytes encoded;  // in the form crypto::VerifySignature takes
-};
-
 absl::StatusOr<SignatureCheck> ToCheck(const TpmSignature& sig, const TpmPublic& ak) {
   auto unsupported = [&] {
     return Error(Reason::kUnsupportedAlgorithm,
@@ -74,14 +69,25 @@ absl::Status CheckAttestationKey(const TpmPublic& ak) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<SignatureCheck> QuoteSignatureCheck(ByteView signature, const TpmPublic& ak) {
+  TWI_ASSIGN_OR_RETURN(const TpmSignature sig, ParseSignature(signature));
+  return ToCheck(sig, ak);
+}
+
 absl::StatusOr<QuoteAttest> VerifyQuote(ByteView attest, ByteView signature, const TpmPublic& ak,
                                         ByteView qualifying_data,
+                                        const std::vector<PcrBank>& banks) {
+  TWI_ASSIGN_OR_RETURN(const crypto::PublicKey key, ak.Key());
+  return VerifyQuote(attest, signature, ak, key, qualifying_data, banks);
+}
+
+absl::StatusOr<QuoteAttest> VerifyQuote(ByteView attest, ByteView signature, const TpmPublic& ak,
+                                        const crypto::PublicKey& key, ByteView qualifying_data,
                                         const std::vector<PcrBank>& banks) {
   TWI_ASSIGN_OR_RETURN(QuoteAttest quote, ParseQuoteAttest(attest));
   TWI_ASSIGN_OR_RETURN(const TpmSignature sig, ParseSignature(signature));
   TWI_RETURN_IF_ERROR(CheckAttestationKey(ak));
   TWI_ASSIGN_OR_RETURN(const SignatureCheck check, ToCheck(sig, ak));
-  TWI_ASSIGN_OR_RETURN(const crypto::PublicKey key, ak.Key());
   if (!crypto::VerifySignature(key, check.algorithm, attest, check.encoded).ok()) {
     return Error(Reason::kEvidenceSignatureInvalid,
                  "the TPM quote's signature does not verify with the attestation key");

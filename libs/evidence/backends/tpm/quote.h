@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/core/bytes.h"
+#include "libs/crypto/signature.h"
 #include "libs/evidence/backends/tpm/tpm_wire.h"
 
 namespace twi::evidence::tpm {
@@ -32,6 +33,15 @@ struct PcrBank {
 // kTpmAkInvalid naming the missing attribute.
 absl::Status CheckAttestationKey(const TpmPublic& ak);
 
+// The signature check VerifyQuote makes: the algorithm and the signature in the form
+// crypto::VerifySignature takes (for the benchmark's raw-verify baseline). Reasons as
+// VerifyQuote's step 2.
+struct SignatureCheck {
+  crypto::SignatureAlgorithm algorithm;
+  Bytes encoded;
+};
+absl::StatusOr<SignatureCheck> QuoteSignatureCheck(ByteView signature, const TpmPublic& ak);
+
 // Checks, in this order, and returns the parsed quote:
 //  1. `attest` is a TPMS_ATTEST quote and `signature` a TPMT_SIGNATURE (kEvidenceMalformed);
 //  2. the signature's algorithm fits the AK (its key type, and its scheme if the AK fixes one)
@@ -44,6 +54,11 @@ absl::Status CheckAttestationKey(const TpmPublic& ak);
 //     (kTpmPcrDigestMismatch).
 absl::StatusOr<QuoteAttest> VerifyQuote(ByteView attest, ByteView signature, const TpmPublic& ak,
                                         ByteView qualifying_data,
+                                        const std::vector<PcrBank>& banks);
+// The same with `ak`'s key already made (ak.Key()): building an OpenSSL key, RSA's Montgomery
+// setup in particular, costs more than the verification itself.
+absl::StatusOr<QuoteAttest> VerifyQuote(ByteView attest, ByteView signature, const TpmPublic& ak,
+                                        const crypto::PublicKey& key, ByteView qualifying_data,
                                         const std::vector<PcrBank>& banks);
 
 }  // namespace twi::evidence::tpm

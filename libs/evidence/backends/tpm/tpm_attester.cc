@@ -66,10 +66,8 @@ absl::StatusOr<Bytes> TpmAttester::Attest(ByteView report_data) {
   for (const uint16_t bank : options_.banks) {
     TWI_ASSIGN_OR_RETURN(auto quoted, QuoteBank(report_data, bank));
     evidence.quotes.push_back(std::move(quoted.first));
-    evidence.banks.push_back(std::move(quoted.second));
+    evidence.pcr_values[bank] = ConcatPcrValues(quoted.second);
   }
-  std::sort(evidence.banks.begin(), evidence.banks.end(),
-            [](const PcrBank& a, const PcrBank& b) { return a.hash_alg < b.hash_alg; });
   TWI_ASSIGN_OR_RETURN(evidence.event_log, ReadLog(options_.event_log_path, kMaxEventLogSize));
   TWI_ASSIGN_OR_RETURN(evidence.agent_log, ReadLog(options_.agent_log_path, kMaxAgentLogSize));
   return EncodeTpmEvidence(evidence);

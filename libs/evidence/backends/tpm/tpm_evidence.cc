@@ -1,7 +1,6 @@
 #include "libs/evidence/backends/tpm/tpm_evidence.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 #include "absl/strings/str_format.h"
@@ -29,36 +28,6 @@ absl::StatusOr<Bytes> ReadBase64(const Json& value, std::string_view member, siz
   if (bytes->empty()) return Malformed(member, "is empty");
   if (bytes->size() > max_size) return Malformed(member, "is too large");
   return bytes;
-}
-
-absl::StatusOr<uint32_t> ReadPcrIndex(const std::string& text, std::string_view member) {
-  uint32_t index = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
-  // Canonical decimal only, so that "07" and "7" cannot both appear.
-  if (error != std::errc() || end != text.data() + text.size() || index >= kMaxPcrs ||
-      (text.size() > 1 && text[0] == '0')) {
-    return Malformed(member, "has a PCR index that is not 0..31 in decimal");
-  }
-  return index;
-}
-
-absl::StatusOr<PcrBank> ReadBank(const std::string& name, const Json& values) {
-  const std::string member = "pcrs." + name;
-  const std::optional<uint16_t> alg = HashAlgFromName(name);
-  if (!alg) return Malformed(member, "is not a bank (sha1, sha256, sha384, sha512)");
-  if (!values.is_object() || values.empty()) return Malformed(member, "is not a PCR map");
-  const size_t size = crypto::DigestSize(*DigestFor(*alg));
-  PcrBank bank{.hash_alg = *alg, .values = {}};
-  for (const auto& [index_text, hex] : values.items()) {
-    TWI_ASSIGN_OR_RETURN(const uint32_t index, ReadPcrIndex(index_text, member));
-    absl::StatusOr<Bytes> value =
-        hex.is_string() ? HexDecode(hex.get<std::string>()) : absl::StatusOr<Bytes>(Bytes{});
-    if (!value.ok() || value->size() != size) {
-      return Malformed(member + "." + index_text, "is not a hex digest of the bank's size");
-    }
-    bank.values[index] = *std::move(value);
-  }
-  return bank;
 }
 
 absl::StatusOr<TpmQuote> ReadQuote(const Json& value, size_t i) {
@@ -89,10 +58,8 @@ Bytes EncodeTpmEvidence(const TpmEvidence& evidence) {
   }
   json["quotes"] = std::move(quotes);
   Json pcrs = Json::object();
-  for (const PcrBank& bank : evidence.banks) {
-    Json values = Json::object();
-    for (const auto& [index, value] : bank.values) values[std::to_string(index)] = HexEncode(value);
-    pcrs[std::string(HashAlgName(bank.hash_alg))] = std::move(values);
+  for (const auto& [alg, values] : evidence.pcr_values) {
+    pcrs[std::string(HashAlgName(alg))] = Base64UrlEncode(values);
   }
   json["pcrs"] = std::move(pcrs);
   if (!evidence.event_log.empty()) json["event_log"] = Base64UrlEncode(evidence.event_log);
@@ -142,11 +109,11 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
   const Json& pcrs = json["pcrs"];
   if (!pcrs.is_object() || pcrs.empty()) return Malformed("pcrs", "is not a map of banks");
   for (const auto& [name, values] : pcrs.items()) {
-    TWI_ASSIGN_OR_RETURN(PcrBank bank, ReadBank(name, values));
-    evidence.banks.push_back(std::move(bank));
+    const std::optional<uint16_t> alg = HashAlgFromName(name);
+    if (!alg) return Malformed("pcrs." + name, "is not a bank (sha1, sha256, sha384, sha512)");
+    TWI_ASSIGN_OR_RETURN(evidence.pcr_values[*alg],
+                         ReadBase64(values, "pcrs." + name, kMaxPcrs * kMaxDigestSize));
   }
-  std::sort(evidence.banks.begin(), evidence.banks.end(),
-            [](const PcrBank& a, const PcrBank& b) { return a.hash_alg < b.hash_alg; });
 
   if (json.contains("event_log")) {
     TWI_ASSIGN_OR_RETURN(evidence.event_log,
@@ -157,6 +124,47 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
                          ReadBase64(json["agent_log"], "agent_log", kMaxAgentLogSize));
   }
   return evidence;
+}
+
+Bytes ConcatPcrValues(const PcrBank& bank) {
+  Bytes out;
+  for (const auto& [index, value] : bank.values) out.insert(out.end(), value.begin(), value.end());
+  return out;
+}
+
+absl::StatusOr<std::vector<PcrBank>> BanksOf(const TpmEvidence& evidence,
+                                             const std::vector<QuoteAttest>& quotes) {
+  std::vector<PcrBank> banks;
+  for (const QuoteAttest& quote : quotes) {
+    for (const PcrSelection& selection : quote.selections) {
+      if (selection.pcrs.empty()) continue;
+      const std::string name(HashAlgName(selection.hash_alg));
+      for (const PcrBank& b : banks) {
+        if (b.hash_alg == selection.hash_alg) return Malformed("quotes", name + " is quoted twice");
+      }
+      const auto values = evidence.pcr_values.find(selection.hash_alg);
+      const std::optional<crypto::DigestAlgorithm> digest = DigestFor(selection.hash_alg);
+      if (values == evidence.pcr_values.end() || !digest) {
+        return Malformed("pcrs", "lacks the values of a quoted bank");
+      }
+      const size_t size = crypto::DigestSize(*digest);
+      if (values->second.size() != selection.pcrs.size() * size) {
+        return Malformed("pcrs." + name, "does not hold exactly the quoted PCRs' values");
+      }
+      PcrBank bank{.hash_alg = selection.hash_alg, .values = {}};
+      for (size_t i = 0; i < selection.pcrs.size(); ++i) {
+        const auto at = values->second.begin() + static_cast<std::ptrdiff_t>(i * size);
+        bank.values[selection.pcrs[i]] = Bytes(at, at + static_cast<std::ptrdiff_t>(size));
+      }
+      banks.push_back(std::move(bank));
+    }
+  }
+  if (banks.size() != evidence.pcr_values.size()) {
+    return Malformed("pcrs", "holds a bank no quote selects");
+  }
+  std::sort(banks.begin(), banks.end(),
+            [](const PcrBank& a, const PcrBank& b) { return a.hash_alg < b.hash_alg; });
+  return banks;
 }
 
 }  // namespace twi::evidence::tpm

@@ -6,7 +6,8 @@
 //    "ak_public": b64url(TPMT_PUBLIC),
 //    "ak_certificates": [b64url(DER), ...],          AK certificate first, then intermediates
 //    "quotes": [{"attest": b64url(TPMS_ATTEST), "signature": b64url(TPMT_SIGNATURE)}, ...],
-//    "pcrs": {"sha256": {"0": hex, ...}, ...},        the values the quotes cover
+//    "pcrs": {"sha256": b64url(values), ...},         per bank, the values the quote covers,
+//                                                     concatenated in its PCR order (ascending)
 //    "event_log": b64url(TCG PC Client log),          optional
 //    "agent_log": b64url(TCG log of the agent's own measurements)}   optional
 //
@@ -14,6 +15,7 @@
 // structures. Thread-safe: pure functions.
 #pragma once
 
+#include <map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -38,12 +40,22 @@ struct TpmEvidence {
   Bytes ak_public;                     // TPMT_PUBLIC
   std::vector<Bytes> ak_certificates;  // DER, AK certificate first
   std::vector<TpmQuote> quotes;
-  std::vector<PcrBank> banks;  // ascending by hash_alg
-  Bytes event_log;             // empty: none shipped
-  Bytes agent_log;             // empty: none shipped
+  // By TPM_ALG_ID: the quoted PCRs' values concatenated in ascending PCR order; which PCRs they
+  // are is the signed quote's to say (BanksOf).
+  std::map<uint16_t, Bytes> pcr_values;
+  Bytes event_log;  // empty: none shipped
+  Bytes agent_log;  // empty: none shipped
 };
 
 Bytes EncodeTpmEvidence(const TpmEvidence& evidence);
+
+// A bank's values in the evidence's form.
+Bytes ConcatPcrValues(const PcrBank& bank);
+
+// The PCR values of every bank the quotes select: exactly one quote selects each bank, and each
+// bank's concatenation holds exactly its selected PCRs' values (kEvidenceMalformed otherwise).
+absl::StatusOr<std::vector<PcrBank>> BanksOf(const TpmEvidence& evidence,
+                                             const std::vector<QuoteAttest>& quotes);
 
 // kEvidenceMalformed naming the member for any deviation from the shape above: unknown members,
 // a version other than 1, bad base64url or hex, a PCR value of the wrong size for its bank, an

@@ -18,8 +18,8 @@ namespace twi::evidence::tpm {
 namespace {
 
 // The AK certificate must chain to a configured root and certify exactly this AK.
-absl::StatusOr<Json> TrustAk(const TpmPublic& ak, const std::vector<Bytes>& certificates,
-                             const std::vector<x509::Certificate>& roots, absl::Time now) {
+absl::StatusOr<TrustedAk> TrustAk(const TpmPublic& ak, const std::vector<Bytes>& certificates,
+                                  const std::vector<x509::Certificate>& roots, absl::Time now) {
   if (certificates.empty()) {
     return Error(Reason::kTpmAkUntrusted, "the Attestation Key comes without a certificate");
   }
@@ -34,7 +34,9 @@ absl::StatusOr<Json> TrustAk(const TpmPublic& ak, const std::vector<Bytes>& cert
     chain.push_back(*std::move(certificate));
   }
   const std::vector<x509::Certificate> intermediates(chain.begin() + 1, chain.end());
-  if (auto path = x509::VerifyChain(chain[0], intermediates, roots, now); !path.ok()) {
+  absl::StatusOr<std::vector<x509::Certificate>> path =
+      x509::VerifyChain(chain[0], intermediates, roots, now);
+  if (!path.ok()) {
     return Error(Reason::kTpmAkUntrusted,
                  absl::StrFormat("the AK certificate does not chain to a trusted AK root: %s",
                                  path.status().message()));
@@ -49,50 +51,59 @@ absl::StatusOr<Json> TrustAk(const TpmPublic& ak, const std::vector<Bytes>& cert
   if (!certified.ok() || (certified->has_value() && **certified != name)) {
     return Error(Reason::kTpmAkUntrusted, "the AK certificate certifies another AK Name");
   }
-  return Json{{"subject", chain[0].Subject()},
-              {"issuer", chain[0].Issuer()},
-              {"serial", chain[0].SerialHex()}};
+  TrustedAk trusted{Json{{"subject", chain[0].Subject()},
+                         {"issuer", chain[0].Issuer()},
+                         {"serial", chain[0].SerialHex()}},
+                    absl::InfinitePast(), absl::InfiniteFuture(), key, name};
+  for (const x509::Certificate& c : *path) {
+    trusted.not_before = std::max(trusted.not_before, c.not_before());
+    trusted.not_after = std::min(trusted.not_after, c.not_after());
+  }
+  return trusted;
 }
 
-// Verifies every quote under the AK and returns them; they must share one qualifyingData and
-// one boot, and together cover exactly the PCR values sent, each bank once.
-absl::StatusOr<std::vector<QuoteAttest>> VerifyQuotes(const TpmEvidence& evidence,
-                                                      const TpmPublic& ak) {
-  TWI_ASSIGN_OR_RETURN(const QuoteAttest first, ParseQuoteAttest(evidence.quotes[0].attest));
+// The cache key: the AK and its whole chain, each length-prefixed. The bytes themselves, not a
+// digest of them: comparing two kilobytes is cheaper than hashing them.
+std::string TrustKey(const TpmEvidence& evidence) {
+  std::string key = std::to_string(evidence.ak_public.size()) + ":" + ToString(evidence.ak_public);
+  for (const Bytes& der : evidence.ak_certificates) {
+    key += std::to_string(der.size()) + ":" + ToString(der);
+  }
+  return key;
+}
+
+struct VerifiedQuotes {
   std::vector<QuoteAttest> quotes;
-  std::map<uint16_t, std::set<uint32_t>> quoted;
+  std::vector<PcrBank> banks;
+};
+
+// Verifies every quote under the AK; they must share one qualifyingData and one boot, and the
+// PCR values sent must be exactly those they select, each bank in one quote.
+absl::StatusOr<VerifiedQuotes> VerifyQuotes(const TpmEvidence& evidence, const TpmPublic& ak,
+                                            const crypto::PublicKey& key) {
+  VerifiedQuotes out;
   for (const TpmQuote& q : evidence.quotes) {
-    TWI_ASSIGN_OR_RETURN(QuoteAttest quote,
-                         VerifyQuote(q.attest, q.signature, ak, first.extra_data, evidence.banks));
+    TWI_ASSIGN_OR_RETURN(QuoteAttest quote, ParseQuoteAttest(q.attest));
+    out.quotes.push_back(std::move(quote));
+  }
+  TWI_ASSIGN_OR_RETURN(out.banks, BanksOf(evidence, out.quotes));
+  if (std::none_of(out.banks.begin(), out.banks.end(),
+                   [](const PcrBank& b) { return b.hash_alg == kAlgSha256; })) {
+    return Error(Reason::kEvidenceMalformed, "TPM evidence: no quote covers the SHA-256 bank");
+  }
+  const QuoteAttest& first = out.quotes[0];
+  for (size_t i = 0; i < evidence.quotes.size(); ++i) {
+    const TpmQuote& q = evidence.quotes[i];
+    TWI_RETURN_IF_ERROR(
+        VerifyQuote(q.attest, q.signature, ak, key, first.extra_data, out.banks).status());
+    const QuoteAttest& quote = out.quotes[i];
     if (quote.reset_count != first.reset_count || quote.restart_count != first.restart_count ||
         quote.firmware_version != first.firmware_version) {
       return Error(Reason::kTpmClockInvalid,
                    "the quotes come from different boots or firmware versions");
     }
-    for (const PcrSelection& selection : quote.selections) {
-      if (selection.pcrs.empty()) continue;
-      if (quoted.count(selection.hash_alg) != 0) {
-        return Error(Reason::kEvidenceMalformed,
-                     absl::StrFormat("TPM evidence: the %s bank is quoted twice",
-                                     HashAlgName(selection.hash_alg)));
-      }
-      quoted[selection.hash_alg].insert(selection.pcrs.begin(), selection.pcrs.end());
-    }
-    quotes.push_back(std::move(quote));
   }
-  for (const PcrBank& bank : evidence.banks) {
-    std::set<uint32_t> sent;
-    for (const auto& [index, value] : bank.values) sent.insert(index);
-    if (quoted[bank.hash_alg] != sent) {
-      return Error(Reason::kEvidenceMalformed,
-                   absl::StrFormat("TPM evidence: the %s PCR values sent are not the quoted ones",
-                                   HashAlgName(bank.hash_alg)));
-    }
-  }
-  if (quoted.count(kAlgSha256) == 0) {
-    return Error(Reason::kEvidenceMalformed, "TPM evidence: no quote covers the SHA-256 bank");
-  }
-  return quotes;
+  return out;
 }
 
 // The firmware log and the agent's log, replayed together: they extend disjoint PCRs in
@@ -155,17 +166,36 @@ absl::StatusOr<std::unique_ptr<TpmVerifier>> TpmVerifier::Create(TpmVerifierOpti
   return std::unique_ptr<TpmVerifier>(new TpmVerifier(std::move(options)));
 }
 
+absl::StatusOr<TrustedAk> TpmVerifier::Trust(const TpmEvidence& evidence, const TpmPublic& ak,
+                                             absl::Time now) const {
+  const std::string key = TrustKey(evidence);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = trusted_.find(key);
+    if (it != trusted_.end() && now >= it->second.not_before && now < it->second.not_after) {
+      return it->second;
+    }
+  }
+  TWI_ASSIGN_OR_RETURN(TrustedAk trusted,
+                       TrustAk(ak, evidence.ak_certificates, options_.ak_roots, now));
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Bounded: a flood of distinct chains costs chain checks, never memory.
+  if (trusted_.size() >= kMaxTrustedAks) trusted_.clear();
+  trusted_.insert_or_assign(key, trusted);
+  return trusted;
+}
+
 std::string_view TpmVerifier::tee() const { return kTee; }
 std::string_view TpmVerifier::media_type() const { return kMediaType; }
 
 absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const {
   TWI_ASSIGN_OR_RETURN(const TpmEvidence evidence, ParseTpmEvidence(data));
   TWI_ASSIGN_OR_RETURN(const TpmPublic ak, ParsePublic(evidence.ak_public));
-  TWI_ASSIGN_OR_RETURN(const Bytes ak_name, ak.Name());
-  TWI_ASSIGN_OR_RETURN(Json certificate,
-                       TrustAk(ak, evidence.ak_certificates, options_.ak_roots, now));
+  TWI_ASSIGN_OR_RETURN(TrustedAk trusted, Trust(evidence, ak, now));
+  const Bytes& ak_name = trusted.name;
   TWI_RETURN_IF_ERROR(CheckAttestationKey(ak));
-  TWI_ASSIGN_OR_RETURN(const std::vector<QuoteAttest> quotes, VerifyQuotes(evidence, ak));
+  TWI_ASSIGN_OR_RETURN(const VerifiedQuotes verified, VerifyQuotes(evidence, ak, trusted.key));
+  const std::vector<QuoteAttest>& quotes = verified.quotes;
 
   const QuoteAttest& first = quotes[0];
   if (!first.safe && options_.refuse_unsafe_clock) {
@@ -179,7 +209,7 @@ absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const 
   }
   EventClaims events;
   TWI_ASSIGN_OR_RETURN(const EventLog merged, MergedLog(evidence, events));
-  TWI_RETURN_IF_ERROR(ReplayLogs(merged, evidence.banks));
+  TWI_RETURN_IF_ERROR(ReplayLogs(merged, verified.banks));
 
   // Last: only a quote that passed every check moves the AK's clock forward.
   TpmClock clock{first.reset_count, first.restart_count, 0};
@@ -189,7 +219,7 @@ absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const 
   Claims claims;
   claims.tee = std::string(kTee);
   claims.report_data = first.extra_data;
-  for (const PcrBank& bank : evidence.banks) {
+  for (const PcrBank& bank : verified.banks) {
     const std::string suffix =
         bank.hash_alg == kAlgSha256 ? "" : "." + std::string(HashAlgName(bank.hash_alg));
     // SHA-1 values are not digests a policy can name (policies take SHA-256 and SHA-384).
@@ -201,7 +231,7 @@ absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const 
   claims.measurements.merge(events.measurements);
   claims.attester_claims = {
       {"tee", kTee},
-      {"ak", {{"name", HexEncode(ak_name)}, {"certificate", std::move(certificate)}}},
+      {"ak", {{"name", HexEncode(ak_name)}, {"certificate", std::move(trusted.certificate)}}},
       {"clock",
        {{"clock", clock.clock},
         {"reset_count", clock.reset_count},
@@ -209,7 +239,7 @@ absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const 
         {"safe", first.safe}}},
       {"firmware_version", absl::StrFormat("0x%016x", first.firmware_version)},
       {"qualifying_data", HexEncode(first.extra_data)},
-      {"pcrs", PcrJson(evidence.banks)},
+      {"pcrs", PcrJson(verified.banks)},
   };
   claims.attester_claims.update(events.description);
   return claims;

@@ -14,13 +14,20 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
+#include "libs/crypto/keys.h"
 #include "libs/evidence/evidence.h"
 #include "libs/x509/certificate.h"
 
 namespace twi::evidence::tpm {
+
+struct TpmEvidence;  // tpm_evidence.h
+struct TpmPublic;    // tpm_wire.h
 
 // The newest clockInfo seen from one TPM.
 struct TpmClock {
@@ -56,6 +63,15 @@ struct TpmVerifierOptions {
   TpmClockStore* clocks = nullptr;
 };
 
+// What a verified AK certificate chain establishes, and for how long.
+struct TrustedAk {
+  Json certificate;  // the AK certificate's subject, issuer and serial, for the EAR
+  absl::Time not_before;
+  absl::Time not_after;
+  crypto::PublicKey key;  // the AK's
+  Bytes name;             // the AK's Name
+};
+
 class TpmVerifier final : public EvidenceVerifier {
  public:
   // kConfigInvalid without any AK root.
@@ -70,7 +86,15 @@ class TpmVerifier final : public EvidenceVerifier {
 
  private:
   explicit TpmVerifier(TpmVerifierOptions options) : options_(std::move(options)) {}
+  // The AK certificate chain's verdict, cached while every certificate of the path is valid,
+  // so that an enrolled AK costs one quote verification per attestation.
+  absl::StatusOr<TrustedAk> Trust(const TpmEvidence& evidence, const TpmPublic& ak,
+                                  absl::Time now) const;
+
+  static constexpr size_t kMaxTrustedAks = 4096;
   TpmVerifierOptions options_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, TrustedAk> trusted_;  // by TrustKey; guarded by mutex_
 };
 
 }  // namespace twi::evidence::tpm

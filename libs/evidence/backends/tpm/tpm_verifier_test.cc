@@ -49,7 +49,7 @@ class TpmVerifierTest : public ::testing::Test {
       evidence_.quotes.push_back(std::move(quote));
       ASSERT_OK_AND_ASSIGN(
           PcrBank values, ReadBank(std::string("gce-cos85-nonce9009/pcrs_") + bank + ".json", alg));
-      evidence_.banks.push_back(std::move(values));
+      evidence_.pcr_values[alg] = ConcatPcrValues(values);
     }
     ASSERT_OK_AND_ASSIGN(evidence_.event_log, Read("gce-cos85-nonce9009/event_log.bin"));
     ASSERT_OK_AND_ASSIGN(const Bytes root, Read("roots-gce/tpm_ek_root_1.der"));
@@ -127,6 +127,18 @@ TEST_F(TpmVerifierTest, AkTrustIsRequired) {
   EXPECT_THAT(TpmVerifier::Create({}), HasReason(Reason::kConfigInvalid));
 }
 
+TEST_F(TpmVerifierTest, CachedAkTrustEndsWithTheCertificate) {
+  ASSERT_OK_AND_ASSIGN(auto verifier, TpmVerifier::Create({.ak_roots = root_}));
+  const Bytes evidence = EncodeTpmEvidence(evidence_);
+  ASSERT_OK(verifier->Verify(evidence, kNow).status());
+  ASSERT_OK(verifier->Verify(evidence, kNow + absl::Hours(1)).status());
+  EXPECT_THAT(verifier->Verify(evidence, absl::FromUnixSeconds(2600000000)),
+              HasReason(Reason::kTpmAkUntrusted));
+  // Before the AK certificate's notBefore (2021-08-31) as well.
+  EXPECT_THAT(verifier->Verify(evidence, absl::FromUnixSeconds(1600000000)),
+              HasReason(Reason::kTpmAkUntrusted));
+}
+
 TEST_F(TpmVerifierTest, TheVectorsNegativesAreRefused) {
   TpmEvidence e = evidence_;
   ASSERT_OK_AND_ASSIGN(e.quotes[1].signature,
@@ -137,20 +149,28 @@ TEST_F(TpmVerifierTest, TheVectorsNegativesAreRefused) {
                        Read("negative/gce-quote_sha256-extradata-9008.tpms_attest"));
   EXPECT_FALSE(Verify(e).ok());
   e = evidence_;
-  ASSERT_OK_AND_ASSIGN(e.banks[1],
+  ASSERT_OK_AND_ASSIGN(const PcrBank zeroed,
                        ReadBank("negative/gce-pcrs_sha256-pcr0-zeroed.json", kAlgSha256));
+  e.pcr_values[kAlgSha256] = ConcatPcrValues(zeroed);
   EXPECT_THAT(Verify(e), HasReason(Reason::kTpmPcrDigestMismatch));
 }
 
 TEST_F(TpmVerifierTest, EvidenceMustBeCompleteAndConsistent) {
   // A PCR value sent that no quote covers, or one missing.
   TpmEvidence e = evidence_;
-  e.banks[1].values.erase(23);
-  EXPECT_THAT(Verify(e), HasReason(Reason::kTpmPcrDigestMismatch));
+  e.pcr_values[kAlgSha256].resize(23 * 32);
+  EXPECT_THAT(Verify(e), HasReason(Reason::kEvidenceMalformed));
+  e = evidence_;
+  e.pcr_values[kAlgSha256].push_back(0);
+  EXPECT_THAT(Verify(e), HasReason(Reason::kEvidenceMalformed));
+  // A bank sent that no quote selects.
+  e = evidence_;
+  e.quotes.pop_back();  // the SHA-384 quote
+  EXPECT_THAT(Verify(e), HasReason(Reason::kEvidenceMalformed));
   // No SHA-256 bank: the event digests used as claims would be unchecked.
   e = evidence_;
   e.quotes = {evidence_.quotes[0]};
-  e.banks = {evidence_.banks[0]};
+  e.pcr_values = {{kAlgSha1, evidence_.pcr_values.at(kAlgSha1)}};
   EXPECT_THAT(Verify(e), HasReason(Reason::kEvidenceMalformed));
   // The same bank quoted twice.
   e = evidence_;
@@ -200,11 +220,11 @@ TEST(TpmEvidenceTest, ParsingIsStrict) {
   TpmEvidence e;
   e.ak_public = {1, 2, 3};
   e.quotes = {{.attest = {4}, .signature = {5}}};
-  e.banks = {{.hash_alg = kAlgSha256, .values = {{0, Bytes(32, 7)}}}};
+  e.pcr_values = {{kAlgSha256, Bytes(64, 7)}};
   const Bytes good = EncodeTpmEvidence(e);
   ASSERT_OK_AND_ASSIGN(const TpmEvidence back, ParseTpmEvidence(good));
   EXPECT_EQ(back.ak_public, e.ak_public);
-  EXPECT_EQ(back.banks[0].values.at(0), Bytes(32, 7));
+  EXPECT_EQ(back.pcr_values.at(kAlgSha256), Bytes(64, 7));
 
   ASSERT_OK_AND_ASSIGN(Json json, ParseJsonObject(ToString(good)));
   auto refused = [](Json j) { return ParseTpmEvidence(ToBytes(DumpJson(j))); };
@@ -218,10 +238,10 @@ TEST(TpmEvidenceTest, ParsingIsStrict) {
   j["ak_public"] = "!!";
   EXPECT_THAT(refused(j), HasReason(Reason::kEvidenceMalformed));
   j = json;
-  j["pcrs"]["sha256"]["0"] = std::string(62, 'a');
+  j["pcrs"]["sha256"] = "!!";
   EXPECT_THAT(refused(j), HasReason(Reason::kEvidenceMalformed));
   j = json;
-  j["pcrs"]["sha256"]["07"] = std::string(64, 'a');
+  j["pcrs"]["sha256"] = Json::object();
   EXPECT_THAT(refused(j), HasReason(Reason::kEvidenceMalformed));
   j = json;
   j["pcrs"]["md5"] = j["pcrs"]["sha256"];
