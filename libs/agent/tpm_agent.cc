@@ -26,17 +26,26 @@ const std::vector<uint16_t> kBanks = {tpm::kAlgSha256};
 constexpr absl::Duration kRenewBefore = absl::Hours(1);
 
 absl::Status MeasureAgent(tpm::TpmDevice& device, const std::string& log,
-                          const std::string& config_text) {
+                          const TpmAgentOptions& options) {
   std::error_code ignored;
   const std::string binary = std::filesystem::read_symlink("/proc/self/exe", ignored).string();
   TWI_ASSIGN_OR_RETURN(const Bytes digest, MeasureSelf());
   TWI_RETURN_IF_ERROR(tpm::RecordAgentMeasurement(
       device, log, tpm::kDefaultAgentPcr, kBanks,
       {.tag = tpm::kTagAgentBinary, .what = binary, .digests = {{tpm::kAlgSha256, digest}}}));
+  TWI_RETURN_IF_ERROR(tpm::RecordAgentMeasurement(
+      device, log, tpm::kDefaultAgentPcr, kBanks,
+      {.tag = tpm::kTagAgentConfig,
+       .what = options.config_text,
+       .digests = tpm::DigestsFor(AsBytes(options.config_text), kBanks)}));
+  if (options.image_digest.empty()) return absl::OkStatus();
+  if (options.image_digest.size() != 32) {
+    return Error(Reason::kInvalidArgument, "the workload image digest must be SHA-256");
+  }
   return tpm::RecordAgentMeasurement(device, log, tpm::kDefaultAgentPcr, kBanks,
-                                     {.tag = tpm::kTagAgentConfig,
-                                      .what = config_text,
-                                      .digests = tpm::DigestsFor(AsBytes(config_text), kBanks)});
+                                     {.tag = tpm::kTagWorkloadImage,
+                                      .what = "sha256:" + HexEncode(options.image_digest),
+                                      .digests = {{tpm::kAlgSha256, options.image_digest}}});
 }
 
 // The cached chain if it is for this AK and valid for a while yet.
@@ -105,7 +114,7 @@ absl::StatusOr<std::unique_ptr<tpm::TpmAttester>> NewTpmAgentAttester(
   }
   const std::string agent_log = options.state_dir + "/agent-measurements.log";
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<tpm::TpmDevice> device, tpm::TpmDevice::Open(options.tcti));
-  TWI_RETURN_IF_ERROR(MeasureAgent(*device, agent_log, options.config_text));
+  TWI_RETURN_IF_ERROR(MeasureAgent(*device, agent_log, options));
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<tpm::TpmAttester> attester,
                        tpm::TpmAttester::Create({.device = std::move(device),
                                                  .banks = kBanks,

@@ -1,6 +1,7 @@
 // The agent on a TPM 2.0 (docs/tpm.md): before it attests it
-//  1. measures itself: its binary's digest and its configuration's digest are extended into
-//     PCR 23 and recorded in its own event log under the state directory;
+//  1. measures itself: its binary's digest and its configuration's digest (and the workload
+//     image's, if given) are extended into PCR 23 and recorded in its own event log under the
+//     state directory;
 //  2. makes sure its AK has a certificate: the cached one from an earlier enrollment while it
 //     is valid for another hour and still for this AK, otherwise it enrolls the AK through the
 //     TPM's EK with the Verifier (libs/verifier/tpm_enrollment.h) and caches the result.
@@ -28,6 +29,8 @@ struct TpmAgentOptions {
   std::string event_log_path = std::string(evidence::tpm::kSecurityfsEventLog);
   // The agent's configuration as measured (docs/tpm.md "Measured agent").
   std::string config_text;
+  // The workload image the agent runs (32 bytes), measured as "image"; empty: none.
+  Bytes image_digest;
   // The Verifier that enrolls AKs (its public listener).
   std::string enrollment_url;
 };

@@ -9,6 +9,7 @@
 #include "libs/core/json.h"
 #include "libs/crypto/keys.h"
 #include "testing/status_matchers.h"
+#include "testing/swtpm.h"
 #include "tests/e2e/deployment_fixture.h"
 
 namespace twi::e2e {
@@ -173,16 +174,26 @@ TEST(SampleTeeGateTest, ProductionProfileRefusesTheSampleTee) {
   EXPECT_THAT(start.err, HasSubstr("CONFIG_INVALID"));
 }
 
+// Run 0 takes the default TEE (swtpm's TPM where it is installed), run 1 reuses the deployment
+// with the sample TEE; run 2 the default again, on the same TPM after its restart.
 TEST(QuickstartTest, RunsEndToEndTwiceAndLeavesTheArtifacts) {
   testing::TempDir tmp;
-  for (int run = 0; run < 2; ++run) {
+  const std::string tpm_or_sample = testing::SwtpmInstalled() ? "tpm" : "sample";
+  for (int run = 0; run < 3; ++run) {
     SCOPED_TRACE(run);
-    const auto r = Twi({"quickstart", "--dir", tmp.File("var"), "--json"});
+    const std::string tee = run == 1 ? "sample" : tpm_or_sample;
+    const auto r = Twi(
+        {"quickstart", "--dir", tmp.File("var"), "--json", "--tee", run == 1 ? "sample" : "auto"});
     ASSERT_TRUE(r.ok()) << r.err;
     ASSERT_OK_AND_ASSIGN(Json summary, ParseJsonObject(r.out));
-    EXPECT_EQ(summary["insecure_sample_tee"], true);
+    EXPECT_EQ(summary["tee"], tee);
+    EXPECT_EQ(summary["insecure_sample_tee"], tee == "sample");
     EXPECT_EQ(summary["refused"]["unendorsed_image"], "UNKNOWN_MEASUREMENT");
-    EXPECT_EQ(summary["refused"]["debug_enabled"], "DEBUG_FORBIDDEN");
+    if (tee == "sample") {
+      EXPECT_EQ(summary["refused"]["debug_enabled"], "DEBUG_FORBIDDEN");
+    } else {
+      EXPECT_FALSE(summary["refused"].contains("debug_enabled"));  // a TPM has no debug mode
+    }
     EXPECT_NE(summary["mechanisms"]["A"]["release"], summary["mechanisms"]["B"]["release"]);
     EXPECT_EQ(summary["mechanisms"].size(), 4u);
     for (const char* m : {"A", "B", "C", "D"}) {

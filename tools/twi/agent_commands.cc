@@ -96,6 +96,9 @@ absl::StatusOr<std::unique_ptr<evidence::Attester>> NewAttester(
     tpm.event_log_path = f.event_log;
     tpm.config_text = TpmAgentConfig(f, endpoints);
     tpm.enrollment_url = f.verifier_url.empty() ? f.ca_url : f.verifier_url;
+    if (!f.image.empty()) {
+      TWI_ASSIGN_OR_RETURN(tpm.image_digest, agent::DigestFromSpec(f.image));
+    }
     TWI_ASSIGN_OR_RETURN(auto attester, agent::NewTpmAgentAttester(tpm, endpoints));
     return std::unique_ptr<evidence::Attester>(std::move(attester));
   }
@@ -189,8 +192,9 @@ void AddAgentCommands(CLI::App& app, Context& context) {
       ->capture_default_str();
   acquire->add_option("--event-log", f->event_log, "TPM: the firmware's TCG event log, if any")
       ->capture_default_str();
-  acquire->add_option("--image", f->image,
-                      "Workload image: sha256:<hex> or a file to hash (sample TEE)");
+  acquire->add_option(
+      "--image", f->image,
+      "Workload image: sha256:<hex> or a file to hash (sample TEE; TPM: measured as `image`)");
   acquire->add_option("--svn", f->svn, "Sample TEE: reported security version")
       ->capture_default_str();
   acquire->add_flag("--debug", f->debug, "Sample TEE: report debug mode enabled");

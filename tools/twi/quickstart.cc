@@ -1,6 +1,11 @@
 // `twi quickstart`: the whole system on one machine, end to end (README, `make quickstart`).
 //
-// Creates (or reuses) a development deployment with the INSECURE sample TEE, endorses two
+// Attests with a real TPM 2.0 when swtpm is installed: a software TPM manufactured once under
+// <dir>/tpm (EK certificate from swtpm's local CA, trusted as the manufacturer), started and
+// stopped by the run; the AK is enrolled through the EK. Otherwise, with a notice, with the
+// INSECURE sample TEE.
+//
+// Creates (or reuses) a development deployment (the sample TEE allowed), endorses two
 // releases of one workload, starts every role on loopback, acts as the Workload Owner over
 // mTLS (a key-release policy, a credential key provisioned in the Key Store), acquires
 // credentials through mechanisms A, B, C and D (alternating releases: the identifier stays the
@@ -15,6 +20,7 @@
 #include "libs/agent/attesters.h"
 #include "libs/agent/https_acquire.h"
 #include "libs/agent/measurement.h"
+#include "libs/agent/tpm_agent.h"
 #include "libs/core/files.h"
 #include "libs/core/log.h"
 #include "libs/core/status.h"
@@ -25,6 +31,7 @@
 #include "libs/deployment/key_store.h"
 #include "libs/deployment/layout.h"
 #include "libs/deployment/secrets.h"
+#include "libs/devtools/swtpm.h"
 #include "libs/ear/ear.h"
 #include "libs/net/client.h"
 #include "libs/owner/owner_client.h"
@@ -49,13 +56,15 @@ Bytes ImageDigest(std::string_view release) {
   return crypto::Sha256(AsBytes(absl::StrFormat("twi quickstart payroll image %s", release)));
 }
 
-absl::StatusOr<std::string> WorkloadPolicy(const Bytes& agent) {
+absl::StatusOr<std::string> WorkloadPolicy(const Bytes& agent, const std::string& tee) {
+  // The sample TEE reports an SVN; a TPM quote has none (its firmwareVersion is checked by the
+  // Verifier's configuration instead).
   TWI_ASSIGN_OR_RETURN(
       policy::WorkloadPolicy workload,
       policy::SimpleWorkload(kWorkloadPolicyName,
-                             absl::StrFormat("spiffe://%s/workload/payroll", kTrustDomain),
-                             "sample", {{"1.0", ImageDigest("1.0")}, {"1.1", ImageDigest("1.1")}},
-                             agent, /*min_svn=*/1));
+                             absl::StrFormat("spiffe://%s/workload/payroll", kTrustDomain), tee,
+                             {{"1.0", ImageDigest("1.0")}, {"1.1", ImageDigest("1.1")}}, agent,
+                             /*min_svn=*/tee == "sample" ? 1 : 0));
   workload.claims = {
       {"application", "Payroll Application"}, {"location", "DE"}, {"cleared_for_pii", true}};
   workload.wit_ttl = absl::Minutes(30);
@@ -65,7 +74,38 @@ absl::StatusOr<std::string> WorkloadPolicy(const Bytes& agent) {
       "Two releases, one identity: adding or revoking a release never changes the identifier.");
 }
 
-absl::Status PrepareDeployment(const deployment::Layout& layout, std::string* notes) {
+// The quickstart's TPM: manufactured once, started for the run.
+struct QuickstartTpm {
+  std::unique_ptr<devtools::Swtpm> swtpm;
+  devtools::SwtpmManufacturer manufacturer;
+};
+
+absl::StatusOr<QuickstartTpm> StartTpm(const std::string& dir, std::string* notes) {
+  const std::string state = dir + "/tpm/state";
+  const std::string ca = dir + "/tpm/manufacturer";
+  QuickstartTpm tpm;
+  if (!std::filesystem::exists(state + "/tpm2-00.permall")) {
+    TWI_ASSIGN_OR_RETURN(tpm.manufacturer, devtools::ManufactureSwtpm(state, ca));
+    *notes += absl::StrFormat("  manufactured a software TPM (swtpm) in %s/tpm\n", dir);
+  } else {
+    tpm.manufacturer = {ca + "/swtpm-localca-rootca-cert.pem", ca + "/issuercert.pem"};
+  }
+  TWI_ASSIGN_OR_RETURN(tpm.swtpm, devtools::Swtpm::Start(state));
+  return tpm;
+}
+
+// The operator's part for the TPM: trust the swtpm local CA as the TPM manufacturer.
+absl::Status TrustManufacturer(const deployment::Layout& layout,
+                               const devtools::SwtpmManufacturer& manufacturer) {
+  TWI_ASSIGN_OR_RETURN(std::string yaml, ReadFile(layout.config()));
+  TWI_ASSIGN_OR_RETURN(deployment::DeploymentConfig config, deployment::ParseConfig(yaml));
+  config.tpm.ek_roots = {manufacturer.root_pem};
+  config.tpm.ek_intermediates = {manufacturer.intermediate_pem};
+  return WriteFileAtomic(layout.config(), deployment::RenderConfig(config), 0644);
+}
+
+absl::Status PrepareDeployment(const deployment::Layout& layout, const std::string& tee,
+                               std::string* notes) {
   if (!std::filesystem::exists(layout.config())) {
     deployment::InitOptions init;
     init.dir = layout.dir();
@@ -102,7 +142,7 @@ absl::Status PrepareDeployment(const deployment::Layout& layout, std::string* no
   }
   // The agent measurement is this binary's digest, so it is endorsed afresh after each build.
   TWI_ASSIGN_OR_RETURN(Bytes agent, agent::MeasureSelf());
-  TWI_ASSIGN_OR_RETURN(std::string policy, WorkloadPolicy(agent));
+  TWI_ASSIGN_OR_RETURN(std::string policy, WorkloadPolicy(agent, tee));
   return WriteFileAtomic(absl::StrFormat("%s/%s.yaml", layout.workloads(), kWorkloadPolicyName),
                          policy);
 }
@@ -193,23 +233,43 @@ absl::StatusOr<Checked> CheckAsRelyingParty(const deployment::Layout& layout,
   return checked;
 }
 
+// How the quickstart's workload attests: which TEE, and for the TPM where it is.
+struct Tee {
+  std::string kind;  // "tpm" or "sample"
+  std::string tcti;
+  std::string agent_state;
+};
+
 absl::StatusOr<std::unique_ptr<evidence::Attester>> Attester(const deployment::Layout& layout,
+                                                             const Tee& tee,
+                                                             const agent::HttpsEndpoints& endpoints,
                                                              std::string_view release,
                                                              bool debug = false) {
-  agent::SampleTeeOptions tee;
-  TWI_ASSIGN_OR_RETURN(tee.platform_key,
+  if (tee.kind == "tpm") {
+    agent::TpmAgentOptions options;
+    options.tcti = tee.tcti;
+    options.state_dir = tee.agent_state;
+    options.event_log_path.clear();  // swtpm has no firmware that would have logged a boot
+    options.config_text = DumpJson(Json{{"tee", "tpm"}, {"verifier", endpoints.verifier_url}});
+    options.image_digest = ImageDigest(release);
+    options.enrollment_url = endpoints.verifier_url;
+    TWI_ASSIGN_OR_RETURN(auto attester, agent::NewTpmAgentAttester(options, endpoints));
+    return std::unique_ptr<evidence::Attester>(std::move(attester));
+  }
+  agent::SampleTeeOptions sample;
+  TWI_ASSIGN_OR_RETURN(sample.platform_key,
                        deployment::OpenDeploymentRoleSigner(layout, deployment::kSamplePlatform));
-  tee.image_digest = ImageDigest(release);
-  tee.svn = 1;
-  tee.debug = debug;
-  return agent::NewSampleTeeAttester(std::move(tee));
+  sample.image_digest = ImageDigest(release);
+  sample.svn = 1;
+  sample.debug = debug;
+  return agent::NewSampleTeeAttester(std::move(sample));
 }
 
 // Evidence the owner never endorsed must be refused; returns the refusal's reason name.
-absl::StatusOr<std::string> ExpectRefusal(const deployment::Layout& layout,
+absl::StatusOr<std::string> ExpectRefusal(const deployment::Layout& layout, const Tee& tee,
                                           const agent::HttpsEndpoints& endpoints,
                                           std::string_view release, bool debug) {
-  TWI_ASSIGN_OR_RETURN(auto attester, Attester(layout, release, debug));
+  TWI_ASSIGN_OR_RETURN(auto attester, Attester(layout, tee, endpoints, release, debug));
   auto refused = agent::AcquireOverHttps(endpoints, "A", *attester, {});
   if (refused.ok()) {
     return Error(Reason::kInternal,
@@ -253,12 +313,27 @@ absl::Status ActAsOwner(const deployment::Layout& layout, const services::TwiSer
   return owner.Provision(kWorkloadPolicyName).status();
 }
 
-absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
+absl::StatusOr<Output> RunQuickstart(const std::string& dir, std::string tee_kind) {
   const absl::Time start = absl::Now();
   const deployment::Layout layout(dir);
   std::string notes;
   TWI_RETURN_IF_ERROR(MakeDirs(dir, 0755));
-  TWI_RETURN_IF_ERROR(PrepareDeployment(layout, &notes));
+  if (tee_kind == "auto") {
+    tee_kind = devtools::SwtpmInstalled() ? "tpm" : "sample";
+    if (tee_kind == "sample") {
+      notes +=
+          "  !! swtpm is not installed: falling back to the INSECURE sample TEE (apt-get install "
+          "swtpm swtpm-tools for a real TPM 2.0)\n";
+    }
+  }
+  Tee tee{tee_kind, "", dir + "/tpm/agent"};
+  QuickstartTpm tpm;
+  TWI_RETURN_IF_ERROR(PrepareDeployment(layout, tee.kind, &notes));
+  if (tee.kind == "tpm") {
+    TWI_ASSIGN_OR_RETURN(tpm, StartTpm(dir, &notes));
+    TWI_RETURN_IF_ERROR(TrustManufacturer(layout, tpm.manufacturer));
+    tee.tcti = tpm.swtpm->tcti();
+  }
 
   services::ServerOptions server_options;
   server_options.dir = dir;
@@ -279,7 +354,7 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
   std::vector<Checked> results;
   for (const auto& [mechanism, release] : std::vector<std::pair<std::string, std::string>>{
            {"A", "1.0"}, {"B", "1.1"}, {"C", "1.0"}, {"D", "1.1"}}) {
-    TWI_ASSIGN_OR_RETURN(auto attester, Attester(layout, release));
+    TWI_ASSIGN_OR_RETURN(auto attester, Attester(layout, tee, endpoints, release));
     TWI_ASSIGN_OR_RETURN(agent::Acquired acquired,
                          agent::AcquireOverHttps(endpoints, mechanism, *attester, {}));
     const std::string out_dir = absl::StrFormat("%s/quickstart/%s", dir, mechanism);
@@ -292,9 +367,13 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
     checked.mechanism = mechanism;
     results.push_back(std::move(checked));
   }
-  TWI_ASSIGN_OR_RETURN(std::string unknown, ExpectRefusal(layout, endpoints, "2.0-unreleased",
-                                                          /*debug=*/false));
-  TWI_ASSIGN_OR_RETURN(std::string debug, ExpectRefusal(layout, endpoints, "1.1", true));
+  TWI_ASSIGN_OR_RETURN(std::string unknown,
+                       ExpectRefusal(layout, tee, endpoints, "2.0-unreleased", /*debug=*/false));
+  // Only the sample TEE reports a debug mode; a TPM quote has none.
+  std::string debug;
+  if (tee.kind == "sample") {
+    TWI_ASSIGN_OR_RETURN(debug, ExpectRefusal(layout, tee, endpoints, "1.1", true));
+  }
   server->Shutdown();
   for (const Checked& r : results) {
     if (r.spiffe_id != results[0].spiffe_id) {
@@ -304,16 +383,27 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
 
   Output out;
+  Json refused = {{"unendorsed_image", unknown}};
+  if (!debug.empty()) refused["debug_enabled"] = debug;
   out.json = {{"trust_domain", kTrustDomain},
-              {"insecure_sample_tee", true},
+              {"tee", tee.kind},
+              {"insecure_sample_tee", tee.kind == "sample"},
               {"stable_identifier", results[0].spiffe_id},
-              {"refused", {{"unendorsed_image", unknown}, {"debug_enabled", debug}}},
+              {"refused", refused},
               {"seconds", seconds}};
-  out.text =
-      "twi quickstart\n"
-      "  !! INSECURE sample TEE: evidence is signed with a software key, not by hardware.\n"
-      "  !! allow_insecure_sample_tee is set in this development deployment only.\n" +
-      notes;
+  out.text = "twi quickstart\n";
+  if (tee.kind == "tpm") {
+    out.text += absl::StrFormat(
+        "  TEE: TPM 2.0 (swtpm, state in %s/tpm; its EK certificate chains to swtpm's local CA,\n"
+        "  trusted here as the manufacturer). The AK was enrolled through the EK; the agent\n"
+        "  measured itself and the workload image into PCR 23.\n",
+        dir);
+  } else {
+    out.text +=
+        "  !! INSECURE sample TEE: evidence is signed with a software key, not by hardware.\n"
+        "  !! allow_insecure_sample_tee is set in this development deployment only.\n";
+  }
+  out.text += notes;
   for (const Checked& r : results) {
     out.json["mechanisms"][r.mechanism] = {{"release", r.release},
                                            {"spiffe_id", r.spiffe_id},
@@ -339,9 +429,9 @@ absl::StatusOr<Output> RunQuickstart(const std::string& dir) {
       results[0].dir, results[0].dir, results[0].dir, results[0].dir, results[0].dir);
   out.text += absl::StrFormat(
       "  stable identity: both releases, through every mechanism, map to %s\n"
-      "  refused as expected: unendorsed image -> %s, debug enabled -> %s\n"
+      "  refused as expected: unendorsed image -> %s%s\n"
       "  done in %.1f s\n",
-      results[0].spiffe_id, unknown, debug, seconds);
+      results[0].spiffe_id, unknown, debug.empty() ? "" : ", debug enabled -> " + debug, seconds);
   return out;
 }
 
@@ -352,12 +442,17 @@ void AddQuickstartCommand(CLI::App& app, Context& context) {
       "quickstart", "Run the whole system on loopback and acquire credentials (development)");
   auto dir = std::make_shared<std::string>("var");
   quickstart->add_option("--dir", *dir, "State directory")->capture_default_str();
-  Register(quickstart, context, [dir, &context] {
+  auto tee = std::make_shared<std::string>("auto");
+  quickstart
+      ->add_option("--tee", *tee, "TEE: tpm (swtpm), sample (INSECURE), or auto (tpm if installed)")
+      ->check(CLI::IsMember({"auto", "tpm", "sample"}))
+      ->capture_default_str();
+  Register(quickstart, context, [dir, tee, &context] {
     // The summary is the quickstart's output; per-request logs only when asked for.
     if (context.log_level.empty() && std::getenv("TWI_LOG_LEVEL") == nullptr) {
       SetLogLevel(LogLevel::kWarning);
     }
-    return RunQuickstart(*dir);
+    return RunQuickstart(*dir, *tee);
   });
 }
 

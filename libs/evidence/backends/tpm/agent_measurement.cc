@@ -54,6 +54,10 @@ class LockedFile {
       }
     }
   }
+  absl::Status Truncate() const {
+    if (::ftruncate(fd_, 0) != 0) return IoError("truncate", path_);
+    return absl::OkStatus();
+  }
   absl::Status Append(ByteView data) const {
     const off_t end = ::lseek(fd_, 0, SEEK_END);
     if (end < 0) return IoError("seek", path_);
@@ -87,6 +91,15 @@ absl::Status Extend(TpmDevice& tpm, const LogEvent& event) {
     TWI_RETURN_IF_ERROR(tpm.Extend(event.pcr, bank, digest));
   }
   return absl::OkStatus();
+}
+
+// Whether `pcr` still holds its reset value (zeros) in every bank of the log.
+absl::StatusOr<bool> PcrIsReset(TpmDevice& tpm, const EventLog& log, uint32_t pcr) {
+  for (const auto& [bank, size] : log.digest_sizes) {
+    TWI_ASSIGN_OR_RETURN(const PcrBank current, tpm.ReadPcrs(bank, {pcr}));
+    if (current.values.at(pcr) != Bytes(size, 0)) return false;
+  }
+  return true;
 }
 
 // Brings the PCR level with the log: OK if it is; extends the last event if only that one is
@@ -139,7 +152,16 @@ absl::Status RecordAgentMeasurement(TpmDevice& tpm, const std::string& log_path,
     content = EncodeLogHeader(banks);
     TWI_RETURN_IF_ERROR(file.Append(content));
   }
-  TWI_ASSIGN_OR_RETURN(const EventLog log, ParseEventLog(content));
+  TWI_ASSIGN_OR_RETURN(EventLog log, ParseEventLog(content));
+  TWI_ASSIGN_OR_RETURN(const bool fresh, PcrIsReset(tpm, log, pcr));
+  if (fresh && !log.events.empty()) {
+    // The TPM was reset (a reboot) since this log was written, and the log outlived it (a state
+    // directory that is not cleared at boot): it describes a boot that is over.
+    TWI_RETURN_IF_ERROR(file.Truncate());
+    content = EncodeLogHeader(banks);
+    TWI_RETURN_IF_ERROR(file.Append(content));
+    TWI_ASSIGN_OR_RETURN(log, ParseEventLog(content));
+  }
   if (measurement.digests.size() != log.digest_sizes.size()) {
     return Error(Reason::kInvalidArgument, "the measurement's digests are not the log's banks");
   }

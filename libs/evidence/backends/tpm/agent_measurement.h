@@ -6,6 +6,7 @@
 // The log lives beside the PCR's lifetime (under /run by default: cleared at boot, like the
 // PCR). Recording is idempotent within a boot and safe against a crash between the log write
 // and the extend: the log must replay to the PCR, or to it with the last event still to extend.
+// A log found beside a PCR at its reset value is from an earlier boot and starts afresh.
 #pragma once
 
 #include <cstdint>

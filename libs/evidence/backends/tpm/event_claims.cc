@@ -87,6 +87,7 @@ absl::StatusOr<EventClaims> AgentClaims(const EventLog& log) {
     std::string name;
     if (tagged.tag == kTagAgentBinary) name = "agent";
     if (tagged.tag == kTagAgentConfig) name = "agent-config";
+    if (tagged.tag == kTagWorkloadImage) name = "image";
     if (name.empty()) {
       return Error(Reason::kEvidenceMalformed,
                    absl::StrFormat("the agent log holds an unknown tag 0x%08x", tagged.tag));

@@ -20,6 +20,8 @@ namespace twi::evidence::tpm {
 // EV_EVENT_TAG ids of the agent's own measurements ("TWI" and a kind).
 inline constexpr uint32_t kTagAgentBinary = 0x54574901;
 inline constexpr uint32_t kTagAgentConfig = 0x54574902;
+// The workload the agent runs (its image digest), measured by the agent before it attests.
+inline constexpr uint32_t kTagWorkloadImage = 0x54574903;
 // PCR 23 is the PC Client "application support" PCR, left to applications like the agent.
 inline constexpr uint32_t kDefaultAgentPcr = 23;
 
@@ -37,9 +39,10 @@ struct EventClaims {
 //  - "cmdline": the last "kernel_cmdline: " EV_IPL in PCR 8 (GRUB's record of the command line).
 EventClaims BootClaims(const EventLog& log);
 
-// From the agent's log: only EV_EVENT_TAG events with the two tags above (kEvidenceMalformed
-// otherwise). The last event of each tag gives "agent" (the agent binary) and "agent-config";
-// earlier ones (an agent updated without a reboot) are listed in the description.
+// From the agent's log: only EV_EVENT_TAG events with the tags above (kEvidenceMalformed
+// otherwise). The last event of each tag gives "agent" (the agent binary), "agent-config" and
+// "image"; earlier ones (an agent updated, or another workload run, without a reboot) are
+// listed in the description.
 absl::StatusOr<EventClaims> AgentClaims(const EventLog& log);
 
 }  // namespace twi::evidence::tpm

@@ -148,20 +148,36 @@ TEST_F(TpmAttesterTest, AnExtensionTheLogsDoNotRecordIsRefused) {
 }
 
 TEST_F(TpmAttesterTest, ACrashBetweenLogAndExtendIsCompletedByTheNextRun) {
+  ASSERT_OK(Measure(kTagAgentBinary, "the agent binary"));
+  // The configuration's event is logged, and the agent stops before extending it.
   LogEvent event{.pcr = kDefaultAgentPcr,
                  .type = kEvEventTag,
-                 .digests = DigestsFor(AsBytes("the agent binary"), kSha256),
-                 .data = EncodeTaggedEvent(kTagAgentBinary, AsBytes("the agent binary"))};
-  Bytes log = EncodeLogHeader(kSha256);
-  const Bytes record = EncodeLogEvent(event);
-  log.insert(log.end(), record.begin(), record.end());
-  ASSERT_OK(WriteFileAtomic(agent_log_, ToString(log)));  // logged, never extended
+                 .digests = DigestsFor(AsBytes("the agent config"), kSha256),
+                 .data = EncodeTaggedEvent(kTagAgentConfig, AsBytes("the agent config"))};
+  ASSERT_OK_AND_ASSIGN(std::string log, ReadFile(agent_log_));
+  log += ToString(EncodeLogEvent(event));
+  ASSERT_OK(WriteFileAtomic(agent_log_, log));
   EXPECT_THAT(AttestAndVerify(*attester_, Bytes(32, 1)), HasReason(Reason::kTpmEventLogMismatch));
-  ASSERT_OK(Measure(kTagAgentBinary, "the agent binary"));
+  ASSERT_OK(Measure(kTagAgentConfig, "the agent config"));
   ASSERT_OK_AND_ASSIGN(const std::string after, ReadFile(agent_log_));
-  EXPECT_EQ(after, ToString(log));  // completed by extending, not logged twice
+  EXPECT_EQ(after, log);  // completed by extending, not logged twice
   ASSERT_OK_AND_ASSIGN(const Claims claims, AttestAndVerify(*attester_, Bytes(32, 1)));
-  EXPECT_EQ(claims.measurements.at("agent"), crypto::Sha256(AsBytes("the agent binary")));
+  EXPECT_EQ(claims.measurements.at("agent-config"), crypto::Sha256(AsBytes("the agent config")));
+}
+
+TEST_F(TpmAttesterTest, ALogFromAnEarlierBootStartsAfresh) {
+  ASSERT_OK(Measure(kTagAgentBinary, "the agent binary, before the reboot"));
+  // Reboot: PCR 23 is reset, the agent's state directory survived.
+  attester_.reset();
+  swtpm_.reset();
+  ASSERT_OK_AND_ASSIGN(swtpm_, twi::testing::Swtpm::Start(tmp_.File("tpm")));
+  ASSERT_OK_AND_ASSIGN(attester_, NewAttester(*swtpm_));
+  EXPECT_THAT(AttestAndVerify(*attester_, Bytes(32, 1)), HasReason(Reason::kTpmEventLogMismatch));
+  ASSERT_OK(Measure(kTagAgentBinary, "the agent binary, after the reboot"));
+  ASSERT_OK_AND_ASSIGN(const Claims claims, AttestAndVerify(*attester_, Bytes(32, 1)));
+  EXPECT_EQ(claims.measurements.at("agent"),
+            crypto::Sha256(AsBytes("the agent binary, after the reboot")));
+  EXPECT_EQ(claims.attester_claims["agent_events"].size(), 1u);
 }
 
 // A boot loader's measurements as GRUB makes them (PCR 8 commands, PCR 9 files), written as a

@@ -1,12 +1,17 @@
-#include "testing/swtpm.h"
+#include "libs/devtools/swtpm.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -15,8 +20,31 @@
 #include "libs/core/files.h"
 #include "libs/core/status.h"
 
-namespace twi::testing {
+namespace twi::devtools {
 namespace {
+
+extern "C" char** environ;
+
+// Runs `argv` to completion with its output appended to `log`; true if it exited with 0.
+// swtpm --daemon returns once its sockets listen, swtpm_setup within seconds.
+bool Run(const std::vector<std::string>& argv, const std::string& log) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = -1;
+  const int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return false;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
 // A listening TCP socket on 127.0.0.1 at `port` (0: an ephemeral one): the descriptor and port.
 absl::StatusOr<std::pair<int, int>> Listen(int port) {
@@ -67,18 +95,22 @@ absl::StatusOr<SwtpmManufacturer> ManufactureSwtpm(const std::string& state_dir,
       setup, absl::StrCat(
                  "create_certs_tool = /usr/bin/swtpm_localca\ncreate_certs_tool_config = ", localca,
                  "\ncreate_certs_tool_options = ", options, "\nactive_pcr_banks = sha256\n")));
-  const CommandResult made = RunCommand({"swtpm_setup", "--tpm2", "--tpmstate", state_dir,
-                                         "--create-ek-cert", "--config", setup, "--overwrite"},
-                                        {}, absl::Seconds(60));
-  if (!made.ok()) {
-    return Error(Reason::kUnavailable, absl::StrCat("swtpm_setup failed: ", made.out, made.err));
+  const std::string log = ca_dir + "/swtpm_setup.log";
+  if (!Run({"swtpm_setup", "--tpm2", "--tpmstate", state_dir, "--create-ek-cert", "--config", setup,
+            "--overwrite"},
+           log)) {
+    return Error(Reason::kUnavailable,
+                 absl::StrCat("swtpm_setup failed: ", ReadFile(log).value_or("(no output)")));
   }
   return SwtpmManufacturer{ca_dir + "/swtpm-localca-rootca-cert.pem", ca_dir + "/issuercert.pem"};
 }
 
 bool SwtpmInstalled() {
   for (const char* dir : {"/usr/bin", "/usr/local/bin"}) {
-    if (access((std::string(dir) + "/swtpm").c_str(), X_OK) == 0) return true;
+    if (access((std::string(dir) + "/swtpm").c_str(), X_OK) == 0 &&
+        access((std::string(dir) + "/swtpm_setup").c_str(), X_OK) == 0) {
+      return true;
+    }
   }
   return false;
 }
@@ -97,15 +129,13 @@ absl::StatusOr<std::unique_ptr<Swtpm>> Swtpm::Start(const std::string& state_dir
     const int port = sockets.first.second;
     close(sockets.first.first);  // swtpm binds them itself
     close(sockets.second);
-    const CommandResult started =
-        RunCommand({"swtpm", "socket", "--tpm2", "--daemon", "--tpmstate", "dir=" + state_dir,
-                    "--pid", "file=" + pid_file, "--log", "file=" + tpm->log_, "--server",
-                    absl::StrCat("type=tcp,port=", port, ",bindaddr=127.0.0.1"), "--ctrl",
-                    absl::StrCat("type=tcp,port=", port + 1, ",bindaddr=127.0.0.1"), "--flags",
-                    "not-need-init,startup-clear"},
-                   {}, absl::Seconds(30));
-    if (!started.ok()) {
-      errors = started.err;
+    if (!Run({"swtpm", "socket", "--tpm2", "--daemon", "--tpmstate", "dir=" + state_dir, "--pid",
+              "file=" + pid_file, "--log", "file=" + tpm->log_, "--server",
+              absl::StrCat("type=tcp,port=", port, ",bindaddr=127.0.0.1"), "--ctrl",
+              absl::StrCat("type=tcp,port=", port + 1, ",bindaddr=127.0.0.1"), "--flags",
+              "not-need-init,startup-clear"},
+             tpm->log_)) {
+      errors = ReadFile(tpm->log_).value_or("");
       continue;
     }
     absl::StatusOr<std::string> pid = ReadFile(pid_file);
@@ -143,4 +173,4 @@ std::string Swtpm::log() const { return ReadFile(log_).value_or(""); }
 
 std::string Swtpm::tcti() const { return absl::StrCat("swtpm:host=127.0.0.1,port=", port_); }
 
-}  // namespace twi::testing
+}  // namespace twi::devtools
