@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "libs/agent/acquire.h"
 #include "libs/agent/measurement.h"
+#include "libs/agent/tpm_agent.h"
 #include "libs/core/files.h"
 #include "libs/crypto/digest.h"
 #include "libs/evidence/backends/sample/sample_attester.h"
@@ -171,6 +172,22 @@ TEST(AgentTest, DigestSpecsAndFileMeasurements) {
   EXPECT_EQ(self.size(), 32u);
   ASSERT_OK_AND_ASSIGN(Bytes again, Sha256OfFile("/proc/self/exe"));
   EXPECT_EQ(self, again);
+}
+
+}  // namespace
+}  // namespace twi::agent
+
+namespace twi::agent {
+namespace {
+
+TEST(TpmAgentTest, PcrListsAreAscendingAndIncludeTheAgentsPcr) {
+  ASSERT_OK_AND_ASSIGN(const std::vector<uint32_t> all, ParsePcrList("0-23"));
+  EXPECT_EQ(all.size(), 24u);
+  ASSERT_OK_AND_ASSIGN(const std::vector<uint32_t> some, ParsePcrList("0-2,7,23"));
+  EXPECT_EQ(some, (std::vector<uint32_t>{0, 1, 2, 7, 23}));
+  for (const char* bad : {"", "0-7", "7,0,23", "0,0,23", "3-1,23", "0-24", "x,23", "0-7,,23"}) {
+    EXPECT_THAT(ParsePcrList(bad), ::twi::testing::HasReason(Reason::kInvalidArgument)) << bad;
+  }
 }
 
 }  // namespace

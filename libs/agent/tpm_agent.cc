@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "libs/agent/measurement.h"
 #include "libs/core/files.h"
 #include "libs/core/log.h"
@@ -104,6 +106,28 @@ absl::StatusOr<std::vector<Bytes>> Enroll(tpm::TpmAttester& attester, const std:
 
 }  // namespace
 
+absl::StatusOr<std::vector<uint32_t>> ParsePcrList(std::string_view text) {
+  std::vector<uint32_t> pcrs;
+  auto bad = [&] {
+    return Error(Reason::kInvalidArgument,
+                 absl::StrFormat("PCR list \"%s\": ascending PCRs 0-23 like 0-9,14,23, with 23 "
+                                 "(the agent's measurements) included",
+                                 std::string(text)));
+  };
+  for (absl::string_view part : absl::StrSplit(absl::string_view(text.data(), text.size()), ',')) {
+    const std::vector<absl::string_view> range = absl::StrSplit(part, absl::MaxSplits('-', 1));
+    uint32_t first = 0, last = 0;
+    if (!absl::SimpleAtoi(range[0], &first) ||
+        !absl::SimpleAtoi(range.size() == 2 ? range[1] : range[0], &last) || first > last ||
+        last > 23 || (!pcrs.empty() && first <= pcrs.back())) {
+      return bad();
+    }
+    for (uint32_t pcr = first; pcr <= last; ++pcr) pcrs.push_back(pcr);
+  }
+  if (pcrs.empty() || pcrs.back() != tpm::kDefaultAgentPcr) return bad();
+  return pcrs;
+}
+
 absl::StatusOr<std::unique_ptr<tpm::TpmAttester>> NewTpmAgentAttester(
     const TpmAgentOptions& options, const HttpsEndpoints& endpoints) {
   std::error_code error;
@@ -117,7 +141,9 @@ absl::StatusOr<std::unique_ptr<tpm::TpmAttester>> NewTpmAgentAttester(
   TWI_RETURN_IF_ERROR(MeasureAgent(*device, agent_log, options));
   TWI_ASSIGN_OR_RETURN(std::unique_ptr<tpm::TpmAttester> attester,
                        tpm::TpmAttester::Create({.device = std::move(device),
+                                                 .ak_type = options.ak_type,
                                                  .banks = kBanks,
+                                                 .pcrs = options.pcrs,
                                                  .event_log_path = options.event_log_path,
                                                  .agent_log_path = agent_log}));
   const std::string cache = options.state_dir + "/ak-certificates.pem";

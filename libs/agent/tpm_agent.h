@@ -10,6 +10,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "libs/agent/https_acquire.h"
@@ -22,6 +24,10 @@ inline constexpr char kDefaultTpmState[] = "/run/twi/tpm";
 
 struct TpmAgentOptions {
   std::string tcti = kDefaultTcti;
+  crypto::KeyType ak_type = crypto::KeyType::kEcP256;  // or kRsa (RSA-2048)
+  // The PCRs quoted, in the SHA-256 bank (the bank the Verifier's claims come from).
+  std::vector<uint32_t> pcrs = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
   // The agent log and the AK certificate cache. Under /run by default: cleared at boot, like
   // the PCR the log describes.
   std::string state_dir = kDefaultTpmState;
@@ -34,6 +40,10 @@ struct TpmAgentOptions {
   // The Verifier that enrolls AKs (its public listener).
   std::string enrollment_url;
 };
+
+// "0-23", "0,1,7,23", "0-7,14,23": ascending, without repeats, PCR 23 (the agent's) included.
+// kInvalidArgument otherwise.
+absl::StatusOr<std::vector<uint32_t>> ParsePcrList(std::string_view text);
 
 // Errors: the TPM's (kUnavailable), kTpmEventLogMismatch if PCR 23 holds extensions the agent
 // log lacks, the enrollment's reason codes, kIoError for the state directory.

@@ -95,11 +95,19 @@ class TpmAcquireTest : public ::testing::Test {
   }
 
   testing::CommandResult Acquire(const std::string& mechanism, const std::string& out,
-                                 const std::string& tcti = "") const {
-    return Twi({"agent", "acquire", "--mechanism", mechanism, "--deployment", dir(), "--tee", "tpm",
-                "--tcti", tcti.empty() ? swtpm_->tcti() : tcti, "--tpm-state",
-                tmp_.File("agent-state"), "--event-log", tmp_.File("no-firmware-log"), "--out",
-                tmp_.File(out), "--json"});
+                                 const std::string& tcti = "",
+                                 const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> args = {"agent",        "acquire",
+                                     "--mechanism",  mechanism,
+                                     "--deployment", dir(),
+                                     "--tee",        "tpm",
+                                     "--tcti",       tcti.empty() ? swtpm_->tcti() : tcti,
+                                     "--tpm-state",  tmp_.File("agent-state"),
+                                     "--event-log",  tmp_.File("no-firmware-log"),
+                                     "--out",        tmp_.File(out),
+                                     "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Twi(args);
   }
 
   static std::string ReasonOf(const testing::CommandResult& r) {
@@ -156,7 +164,16 @@ TEST_F(TpmAcquireTest, MechanismsAToDOnARealTpm) {
 }
 
 TEST_F(TpmAcquireTest, ChangedTpmStateIsRefused) {
-  ASSERT_TRUE(Acquire("A", "before").ok());
+  // An RSA AK (enrolled on first use) quoting only the PCRs the policy and the agent need.
+  const testing::CommandResult before =
+      Acquire("A", "before", "", {"--ak-type", "rsa", "--tpm-pcrs", "0,23"});
+  ASSERT_TRUE(before.ok()) << before.out << before.err;
+  ASSERT_OK_AND_ASSIGN(const std::string ear, ReadFile(tmp_.File("before") + "/ear.jwt"));
+  ASSERT_OK_AND_ASSIGN(
+      const Bytes payload,
+      Base64UrlDecode(ear.substr(ear.find('.') + 1, ear.rfind('.') - ear.find('.') - 1)));
+  ASSERT_OK_AND_ASSIGN(const Json claims, ParseJsonObject(ToString(payload)));
+  EXPECT_EQ(claims["submods"]["tpm"]["ear_attester_claims"]["pcrs"]["sha256"].size(), 2u);
   // Firmware that no release endorses, but a release names the PCR and not this agent.
   ASSERT_OK(ExtendPcr0("unendorsed firmware"));
   testing::CommandResult r = Acquire("A", "unknown-agent");

@@ -25,6 +25,8 @@ struct AcquireFlags {
   std::string server_ca;
   std::string tee = "sample";
   std::string tcti = agent::kDefaultTcti;
+  std::string ak_type = "p256";
+  std::string tpm_pcrs = "0-23";
   std::string tpm_state = agent::kDefaultTpmState;
   std::string event_log = std::string(evidence::tpm::kSecurityfsEventLog);
   std::string image;
@@ -81,6 +83,8 @@ absl::StatusOr<crypto::KeyType> KeyTypeFromName(std::string_view name) {
 std::string TpmAgentConfig(const AcquireFlags& f, const agent::HttpsEndpoints& endpoints) {
   return DumpJson(Json{{"tee", f.tee},
                        {"tcti", f.tcti},
+                       {"ak_type", f.ak_type},
+                       {"pcrs", f.tpm_pcrs},
                        {"verifier", f.verifier_url},
                        {"ca", f.ca_url},
                        {"server_ca", crypto::Sha256Id(AsBytes(endpoints.server_ca_pem))},
@@ -92,6 +96,8 @@ absl::StatusOr<std::unique_ptr<evidence::Attester>> NewAttester(
   if (f.tee == "tpm") {
     agent::TpmAgentOptions tpm;
     tpm.tcti = f.tcti;
+    tpm.ak_type = f.ak_type == "rsa" ? crypto::KeyType::kRsa : crypto::KeyType::kEcP256;
+    TWI_ASSIGN_OR_RETURN(tpm.pcrs, agent::ParsePcrList(f.tpm_pcrs));
     tpm.state_dir = f.tpm_state;
     tpm.event_log_path = f.event_log;
     tpm.config_text = TpmAgentConfig(f, endpoints);
@@ -185,6 +191,11 @@ void AddAgentCommands(CLI::App& app, Context& context) {
   acquire->add_option("--tee", f->tee, "TEE kind to attest with: sample or tpm")
       ->capture_default_str();
   acquire->add_option("--tcti", f->tcti, "TPM: the tpm2-tss TCTI (swtpm:host=H,port=P in tests)")
+      ->capture_default_str();
+  acquire->add_option("--ak-type", f->ak_type, "TPM: attestation key, p256 or rsa (RSA-2048)")
+      ->check(CLI::IsMember({"p256", "rsa"}))
+      ->capture_default_str();
+  acquire->add_option("--tpm-pcrs", f->tpm_pcrs, "TPM: SHA-256 PCRs to quote, e.g. 0-9,14,23")
       ->capture_default_str();
   acquire
       ->add_option("--tpm-state", f->tpm_state,
