@@ -1,7 +1,8 @@
 #include "libs/evidence/backends/tpm/tpm_evidence.h"
 
 #include <algorithm>
-#include <set>
+#include <iterator>
+#include <string_view>
 
 #include "absl/strings/str_format.h"
 #include "libs/core/json.h"
@@ -12,8 +13,8 @@
 namespace twi::evidence::tpm {
 namespace {
 
-const std::set<std::string> kMembers = {"version", "ak_public", "ak_certificates", "quotes",
-                                        "pcrs",    "event_log", "agent_log"};
+constexpr std::string_view kMembers[] = {"version", "ak_public", "ak_certificates", "quotes",
+                                         "pcrs",    "event_log", "agent_log"};
 
 absl::Status Malformed(std::string_view member, std::string_view what) {
   return Error(Reason::kEvidenceMalformed, absl::StrFormat("TPM evidence: %s %s", member, what));
@@ -75,7 +76,9 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
   if (!parsed.ok() || !parsed->is_object()) return Malformed("document", "is not a JSON object");
   const Json& json = *parsed;
   for (const auto& [member, value] : json.items()) {
-    if (kMembers.count(member) == 0) return Malformed(member, "is not a member of version 1");
+    if (std::find(std::begin(kMembers), std::end(kMembers), member) == std::end(kMembers)) {
+      return Malformed(member, "is not a member of version 1");
+    }
   }
   for (const char* required : {"version", "ak_public", "ak_certificates", "quotes", "pcrs"}) {
     if (!json.contains(required)) return Malformed(required, "is missing");
