@@ -90,17 +90,7 @@ absl::StatusOr<std::vector<Bytes>> Enroll(tpm::TpmAttester& attester, const std:
                                            Bytes(secret.view().begin(), secret.view().end())};
   TWI_ASSIGN_OR_RETURN(const Json activated, net::PostJson(*client, "/v1/tpm/enrollments/activate",
                                                            verifier::ToJson(activation)));
-  TWI_ASSIGN_OR_RETURN(const Json* list, GetArray(activated, "ak_certificates"));
-  std::vector<Bytes> chain;
-  for (const Json& entry : *list) {
-    absl::StatusOr<Bytes> der =
-        entry.is_string() ? Base64UrlDecode(entry.get<std::string>()) : absl::StatusOr<Bytes>();
-    if (!der.ok() || der->empty()) {
-      return Error(Reason::kRequestInvalid, "the Verifier sent a malformed AK certificate");
-    }
-    chain.push_back(*std::move(der));
-  }
-  if (chain.empty()) return Error(Reason::kRequestInvalid, "the Verifier sent no AK certificate");
+  TWI_ASSIGN_OR_RETURN(std::vector<Bytes> chain, verifier::AkCertificatesFromJson(activated));
   return chain;
 }
 

@@ -36,18 +36,10 @@ absl::StatusOr<Bytes> ReadBytes(const Json& json, std::string_view field, size_t
   return bytes;
 }
 
+// Seconds since the epoch, as the Verifier's nonce challenges carry their expiry.
 absl::StatusOr<absl::Time> ReadTime(const Json& json, std::string_view field) {
-  TWI_ASSIGN_OR_RETURN(const std::string text, GetString(json, field));
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
-    return Error(Reason::kRequestInvalid, absl::StrFormat("%s is not an RFC 3339 time", field));
-  }
-  return time;
-}
-
-std::string Rfc3339(absl::Time time) {
-  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
+  TWI_ASSIGN_OR_RETURN(const int64_t seconds, GetInt(json, field));
+  return absl::FromUnixSeconds(seconds);
 }
 
 void PutU64(Bytes& out, uint64_t value) {
@@ -166,7 +158,7 @@ absl::StatusOr<TpmEnrollmentRequest> TpmEnrollmentRequestFromJson(const Json& js
 Json ToJson(const TpmEnrollmentChallenge& challenge) {
   return {{"credential_blob", Base64UrlEncode(challenge.credential_blob)},
           {"encrypted_secret", Base64UrlEncode(challenge.encrypted_secret)},
-          {"expires_at", Rfc3339(challenge.expires_at)}};
+          {"expires_at", absl::ToUnixSeconds(challenge.expires_at)}};
 }
 
 absl::StatusOr<TpmEnrollmentChallenge> TpmEnrollmentChallengeFromJson(const Json& json) {
@@ -179,7 +171,7 @@ absl::StatusOr<TpmEnrollmentChallenge> TpmEnrollmentChallengeFromJson(const Json
 
 Json ToJson(const TpmActivation& activation) {
   Json json = ToJson(activation.request);
-  json["expires_at"] = Rfc3339(activation.expires_at);
+  json["expires_at"] = absl::ToUnixSeconds(activation.expires_at);
   json["secret"] = Base64UrlEncode(activation.secret);
   return json;
 }
@@ -190,6 +182,25 @@ absl::StatusOr<TpmActivation> TpmActivationFromJson(const Json& json) {
   TWI_ASSIGN_OR_RETURN(activation.expires_at, ReadTime(json, "expires_at"));
   TWI_ASSIGN_OR_RETURN(activation.secret, ReadBytes(json, "secret", 64));
   return activation;
+}
+
+Json AkCertificatesToJson(const std::vector<Bytes>& chain) {
+  Json certificates = Json::array();
+  for (const Bytes& der : chain) certificates.push_back(Base64UrlEncode(der));
+  return {{"ak_certificates", std::move(certificates)}};
+}
+
+absl::StatusOr<std::vector<Bytes>> AkCertificatesFromJson(const Json& json) {
+  TWI_ASSIGN_OR_RETURN(const Json* list, GetArray(json, "ak_certificates"));
+  if (list->empty() || list->size() > kMaxCertificates) {
+    return Error(Reason::kRequestInvalid, "ak_certificates: 1 to 4 certificates");
+  }
+  std::vector<Bytes> chain;
+  for (const Json& entry : *list) {
+    TWI_ASSIGN_OR_RETURN(Bytes der, ReadBytes(Json{{"c", entry}}, "c", kMaxCertificateSize));
+    chain.push_back(std::move(der));
+  }
+  return chain;
 }
 
 }  // namespace twi::verifier

@@ -93,12 +93,15 @@ class TpmEnrollment {
   const Clock* clock_;
 };
 
-// JSON forms for the HTTP API (docs/tpm.md): base64url bytes, RFC 3339 times.
+// JSON forms for the HTTP API (docs/tpm.md): base64url bytes, times in seconds since the epoch.
 Json ToJson(const TpmEnrollmentRequest& request);
 absl::StatusOr<TpmEnrollmentRequest> TpmEnrollmentRequestFromJson(const Json& json);
 Json ToJson(const TpmEnrollmentChallenge& challenge);
 absl::StatusOr<TpmEnrollmentChallenge> TpmEnrollmentChallengeFromJson(const Json& json);
 Json ToJson(const TpmActivation& activation);
 absl::StatusOr<TpmActivation> TpmActivationFromJson(const Json& json);
+// The activation's answer: {"ak_certificates": [b64url(DER), ...]}, AK certificate first.
+Json AkCertificatesToJson(const std::vector<Bytes>& chain);
+absl::StatusOr<std::vector<Bytes>> AkCertificatesFromJson(const Json& json);
 
 }  // namespace twi::verifier

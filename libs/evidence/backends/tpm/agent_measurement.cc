@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -93,30 +94,40 @@ absl::Status Extend(TpmDevice& tpm, const LogEvent& event) {
   return absl::OkStatus();
 }
 
-// Whether `pcr` still holds its reset value (zeros) in every bank of the log.
-absl::StatusOr<bool> PcrIsReset(TpmDevice& tpm, const EventLog& log, uint32_t pcr) {
+// `pcr`'s value in each bank of the log, read once per recording.
+absl::StatusOr<std::map<uint16_t, Bytes>> ReadPcr(TpmDevice& tpm, const EventLog& log,
+                                                  uint32_t pcr) {
+  std::map<uint16_t, Bytes> values;
   for (const auto& [bank, size] : log.digest_sizes) {
-    TWI_ASSIGN_OR_RETURN(const PcrBank current, tpm.ReadPcrs(bank, {pcr}));
-    if (current.values.at(pcr) != Bytes(size, 0)) return false;
+    TWI_ASSIGN_OR_RETURN(PcrBank current, tpm.ReadPcrs(bank, {pcr}));
+    values[bank] = std::move(current.values.at(pcr));
   }
-  return true;
+  return values;
+}
+
+// Whether the PCR still holds its reset value (zeros) in every bank.
+bool IsReset(const std::map<uint16_t, Bytes>& values) {
+  return std::all_of(values.begin(), values.end(), [](const auto& entry) {
+    return std::all_of(entry.second.begin(), entry.second.end(), [](uint8_t b) { return b == 0; });
+  });
 }
 
 // Brings the PCR level with the log: OK if it is; extends the last event if only that one is
 // missing (the previous run stopped between writing and extending).
-absl::Status Reconcile(TpmDevice& tpm, const EventLog& log, uint32_t pcr) {
+absl::Status Reconcile(TpmDevice& tpm, const EventLog& log, uint32_t pcr,
+                       const std::map<uint16_t, Bytes>& current) {
   std::optional<size_t> last;
   for (size_t i = 0; i < log.events.size(); ++i) {
     if (log.events[i].pcr == pcr) last = i;
   }
   bool behind = false;
   for (const auto& [bank, size] : log.digest_sizes) {
-    TWI_ASSIGN_OR_RETURN(const PcrBank current, tpm.ReadPcrs(bank, {pcr}));
+    const Bytes& value = current.at(bank);
     TWI_ASSIGN_OR_RETURN(const Bytes full, ReplayPcr(log, bank, pcr, log.events.size()));
-    if (current.values.at(pcr) == full) continue;
+    if (value == full) continue;
     if (last) {
       TWI_ASSIGN_OR_RETURN(const Bytes before, ReplayPcr(log, bank, pcr, *last));
-      if (current.values.at(pcr) == before) {
+      if (value == before) {
         behind = true;
         continue;
       }
@@ -153,8 +164,8 @@ absl::Status RecordAgentMeasurement(TpmDevice& tpm, const std::string& log_path,
     TWI_RETURN_IF_ERROR(file.Append(content));
   }
   TWI_ASSIGN_OR_RETURN(EventLog log, ParseEventLog(content));
-  TWI_ASSIGN_OR_RETURN(const bool fresh, PcrIsReset(tpm, log, pcr));
-  if (fresh && !log.events.empty()) {
+  TWI_ASSIGN_OR_RETURN(const auto current, ReadPcr(tpm, log, pcr));
+  if (IsReset(current) && !log.events.empty()) {
     // The TPM was reset (a reboot) since this log was written, and the log outlived it (a state
     // directory that is not cleared at boot): it describes a boot that is over.
     TWI_RETURN_IF_ERROR(file.Truncate());
@@ -171,7 +182,7 @@ absl::Status RecordAgentMeasurement(TpmDevice& tpm, const std::string& log_path,
       return Error(Reason::kInvalidArgument, "the measurement's digests are not the log's banks");
     }
   }
-  TWI_RETURN_IF_ERROR(Reconcile(tpm, log, pcr));
+  TWI_RETURN_IF_ERROR(Reconcile(tpm, log, pcr, current));
 
   for (auto it = log.events.rbegin(); it != log.events.rend(); ++it) {
     auto tagged = ParseTaggedEvent(it->data);
