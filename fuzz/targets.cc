@@ -19,6 +19,8 @@
 #include "libs/evidence/backends/tpm/event_claims.h"
 #include "libs/evidence/backends/tpm/event_log.h"
 #include "libs/evidence/backends/tpm/event_log_writer.h"
+#include "libs/evidence/backends/tpm/ima_log.h"
+#include "libs/evidence/backends/tpm/ima_test_list.h"
 #include "libs/evidence/backends/tpm/tpm_evidence.h"
 #include "libs/evidence/backends/tpm/tpm_wire.h"
 #include "libs/issuer/bundle.h"
@@ -233,11 +235,43 @@ std::vector<Bytes> TpmEventLogSeeds() {
 }
 
 // The evidence document, and the claims its logs give.
+// Parsed as a SHA-1 list, replayed against all-zero PCRs (every prefix search runs), claimed.
+bool TpmImaLog(ByteView data) {
+  auto log = evidence::tpm::ParseImaLog(data, evidence::tpm::kAlgSha1);
+  if (!log.ok()) return false;
+  evidence::tpm::PcrBank bank{.hash_alg = evidence::tpm::kAlgSha256, .values = {}};
+  for (const uint32_t pcr : log->pcrs) bank.values[pcr] = Bytes(32, 0);
+  const auto attested = evidence::tpm::CheckImaLog(*log, {bank});
+  evidence::tpm::ImaClaims(*log, attested.value_or(log->entries.size()));
+  if (!log->entries.empty()) {
+    static_cast<void>(evidence::tpm::CheckBootAggregate(log->entries[0], {bank}));
+  }
+  return attested.ok();
+}
+std::vector<Bytes> TpmImaLogSeeds() {
+  namespace t = evidence::tpm::testing;
+  Bytes list = t::EncodeImaEntry(t::ImaFile("boot_aggregate", Bytes(32, 1)));
+  for (const Bytes& entry : {t::EncodeImaEntry(t::ImaFile("/usr/bin/orders", Bytes(32, 2))),
+                             t::EncodeImaEntry({.pcr = 10,
+                             .template_name = "ima-buf",
+                             .data = t::ImaNgData("sha256", Bytes(32, 3), "kernel_version")}),
+                             t::EncodeImaEntry({.pcr = 11,
+                             .template_name = "ima-ng",
+                             .data = t::ImaNgData("sha256", Bytes(32, 0), "/etc/x"),
+                             .violation = true})}) {
+    list.insert(list.end(), entry.begin(), entry.end());
+  }
+  return {list};
+}
+
 bool TpmEvidence(ByteView data) {
   auto evidence = evidence::tpm::ParseTpmEvidence(data);
   if (!evidence.ok()) return false;
   if (auto log = evidence::tpm::ParseEventLog(evidence->event_log); log.ok()) {
     evidence::tpm::BootClaims(*log);
+  }
+  if (!evidence->ima_log.empty()) {
+    TpmImaLog(evidence->ima_log);
   }
   auto agent = evidence::tpm::ParseEventLog(evidence->agent_log);
   return agent.ok() && evidence::tpm::AgentClaims(*agent).ok();
@@ -255,6 +289,8 @@ std::vector<Bytes> TpmEvidenceSeeds() {
        {{evidence::tpm::kAlgSha256, Bytes(32, 4)}},
        evidence::tpm::EncodeTaggedEvent(evidence::tpm::kTagAgentBinary, AsBytes("/usr/bin/twi"))});
   evidence.agent_log.insert(evidence.agent_log.end(), event.begin(), event.end());
+  evidence.ima_log = TpmImaLogSeeds()[0];
+  evidence.ima_log_hash = evidence::tpm::kAlgSha1;
   return {evidence::tpm::EncodeTpmEvidence(evidence)};
 }
 
@@ -598,6 +634,7 @@ const std::vector<Target>& Targets() {
       {"tpm_public", TpmPublicArea, TpmPublicAreaSeeds},
       {"tpm_event_log", TpmEventLog, TpmEventLogSeeds},
       {"tpm_evidence", TpmEvidence, TpmEvidenceSeeds},
+      {"tpm_ima_log", TpmImaLog, TpmImaLogSeeds},
       {"attestation_request", AttestationRequest, AttestationRequestSeeds},
       {"credential_request", CredentialRequest, CredentialRequestSeeds},
       {"ear_claims", EarClaims, EarClaimsSeeds},

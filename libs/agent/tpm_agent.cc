@@ -135,7 +135,8 @@ absl::StatusOr<std::unique_ptr<tpm::TpmAttester>> NewTpmAgentAttester(
                                                  .banks = kBanks,
                                                  .pcrs = options.pcrs,
                                                  .event_log_path = options.event_log_path,
-                                                 .agent_log_path = agent_log}));
+                                                 .agent_log_path = agent_log,
+                                                 .ima_log_path = options.ima_log_path}));
   const std::string cache = options.state_dir + "/ak-certificates.pem";
   std::optional<std::vector<Bytes>> chain = CachedChain(cache, attester->ak().parsed());
   if (!chain.has_value()) {

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/agent/https_acquire.h"
+#include "libs/evidence/backends/tpm/ima_log.h"
 #include "libs/evidence/backends/tpm/tpm_attester.h"
 
 namespace twi::agent {
@@ -33,6 +34,8 @@ struct TpmAgentOptions {
   std::string state_dir = kDefaultTpmState;
   // The firmware's event log; shipped if it exists.
   std::string event_log_path = std::string(evidence::tpm::kSecurityfsEventLog);
+  // IMA's measurement list; shipped if it exists.
+  std::string ima_log_path = std::string(evidence::tpm::kSecurityfsImaLog);
   // The agent's configuration as measured (docs/tpm.md "Measured agent").
   std::string config_text;
   // The workload image the agent runs (32 bytes), measured as "image"; empty: none.

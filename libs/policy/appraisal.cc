@@ -48,9 +48,15 @@ std::string DigestText(const Bytes& digest) {
   return "hex:" + HexEncode(digest);
 }
 
+// Bounded: an IMA list gives thousands of measurements, and this goes into an error message.
 std::string DescribeMeasurements(const evidence::Claims& claims) {
+  constexpr size_t kMaxDescribed = 32;
   std::vector<std::string> parts;
   for (const auto& [name, digest] : claims.measurements) {
+    if (parts.size() == kMaxDescribed) {
+      parts.push_back(absl::StrFormat("and %d more", claims.measurements.size() - kMaxDescribed));
+      break;
+    }
     parts.push_back(name + "=" + DigestText(digest));
   }
   return parts.empty() ? "none" : absl::StrJoin(parts, ", ");

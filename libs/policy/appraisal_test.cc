@@ -114,6 +114,20 @@ TEST_F(AppraiseTest, UnknownImageIsUnknownMeasurement) {
   EXPECT_THAT(result.status().message(), HasSubstr("image=" + Sha256Text('9')));
 }
 
+// An IMA list gives thousands of measurements; the refusal names a bounded few.
+TEST_F(AppraiseTest, UnknownMeasurementMessageIsBounded) {
+  evidence::Claims claims = Claims();
+  claims.measurements["image"] = Sha256Raw('9');
+  for (int i = 0; i < 5000; ++i) {
+    claims.measurements["ima:/usr/lib/file-" + std::to_string(i)] = Sha256Raw('1');
+  }
+  auto result = Appraise(claims, workloads_, policy_);
+  EXPECT_THAT(result, HasReason(Reason::kUnknownMeasurement));
+  EXPECT_THAT(result.status().message(),
+              HasSubstr("and " + std::to_string(claims.measurements.size() - 32) + " more"));
+  EXPECT_LT(result.status().message().size(), 8000u);
+}
+
 TEST_F(AppraiseTest, OtherTeeIsUnknownMeasurement) {
   evidence::Claims claims = Claims();
   claims.tee = "sev-snp";

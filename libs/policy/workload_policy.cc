@@ -47,6 +47,22 @@ absl::StatusOr<std::vector<Bytes>> ReadDigestSet(const Json& value, const std::s
   return digests;
 }
 
+// IMA's claims (docs/tpm.md) name a file or buffer as IMA logged it, after "ima:" or
+// "ima-verity:"; every other measurement name is a token.
+absl::StatusOr<std::string> ReadMeasurementName(const std::string& name, const std::string& path) {
+  constexpr size_t kMaxImaName = 4096;
+  for (const std::string_view prefix : {"ima:", "ima-verity:"}) {
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string_view rest = std::string_view(name).substr(prefix.size());
+    if (rest.empty() || rest.size() > kMaxImaName ||
+        !std::all_of(rest.begin(), rest.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+      return ConfigError(path, "an IMA measurement names 1 to 4096 printable ASCII characters");
+    }
+    return name;
+  }
+  return internal::ReadToken(Json(name), path, 64, internal::IsMeasurementChar, "[a-z0-9._-]");
+}
+
 absl::StatusOr<std::map<std::string, std::vector<Bytes>>> ReadMeasurements(
     const Json& value, const std::string& path) {
   TWI_RETURN_IF_ERROR(internal::RequireMap(value, path));
@@ -54,9 +70,7 @@ absl::StatusOr<std::map<std::string, std::vector<Bytes>>> ReadMeasurements(
   std::map<std::string, std::vector<Bytes>> measurements;
   for (const auto& [name, digests] : value.items()) {
     const std::string entry_path = ChildPath(path, name);
-    TWI_ASSIGN_OR_RETURN(std::string checked,
-                         internal::ReadToken(Json(name), entry_path, 64,
-                                             internal::IsMeasurementChar, "[a-z0-9._-]"));
+    TWI_ASSIGN_OR_RETURN(std::string checked, ReadMeasurementName(name, entry_path));
     if (checked == kAgentMeasurement) {
       return ConfigError(entry_path, "list agent measurements under `agents`");
     }

@@ -50,6 +50,16 @@ TEST(WorkloadRenderTest, QuotesStringsSoThatYamlCannotRetypeThem) {
   ExpectSamePolicy(policy, parsed);
 }
 
+// IMA measurements name paths: colons, slashes and spaces survive the round trip.
+TEST(WorkloadRenderTest, ImaMeasurementNamesRoundTrip) {
+  ASSERT_OK_AND_ASSIGN(WorkloadPolicy policy, ParseWorkloadPolicy(testing::PayrollYaml()));
+  policy.releases[0].measurements["ima:/usr/bin/payroll"] = {Bytes(32, 0xab)};
+  policy.releases[0].measurements["ima:/opt/pay roll/run: now"] = {Bytes(48, 0xcd)};
+  ASSERT_OK_AND_ASSIGN(WorkloadPolicy parsed, ParseWorkloadPolicy(RenderWorkloadPolicy(policy)));
+  ExpectSamePolicy(policy, parsed);
+  EXPECT_EQ(parsed.releases[0].measurements.count("ima:/usr/bin/payroll"), 1u);
+}
+
 TEST(WorkloadRenderTest, SupportsSha384DigestsAndNoReleases) {
   ASSERT_OK_AND_ASSIGN(WorkloadPolicy policy, ParseWorkloadPolicy(testing::PayrollYaml()));
   policy.releases[0].measurements["image"] = {Bytes(48, 0xab)};

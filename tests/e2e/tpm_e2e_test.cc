@@ -3,6 +3,7 @@
 // mechanisms A to D: fresh EK, AK activation with the Verifier, measured agent, quote,
 // credential. Then the TPM's state changes the way an attack would change it, and each change
 // is refused with its reason code.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "libs/core/files.h"
 #include "libs/crypto/digest.h"
+#include "libs/evidence/backends/tpm/ima_test_list.h"
 #include "libs/evidence/backends/tpm/tpm_device.h"
 #include "libs/evidence/backends/tpm/tpm_wire.h"
 #include "libs/policy/workload_render.h"
@@ -83,6 +85,11 @@ class TpmAcquireTest : public ::testing::Test {
     workload.releases[0].measurements = {{"pcr0", {pcr0_}}};
     workload.releases[1].measurements = {{"pcr0", {EvilPcr0()}}};
     workload.releases[1].agents = {crypto::Sha256(AsBytes("an agent nobody runs"))};
+    // Release "ima", tried first, names only the service binary as IMA measured it.
+    policy::Release ima = workload.releases[0];
+    ima.name = "ima";
+    ima.measurements = {{"ima:/usr/bin/orders", {crypto::Sha256(AsBytes("orders v1"))}}};
+    workload.releases.insert(workload.releases.begin(), ima);
     ASSERT_OK(WriteFileAtomic(dir() + "/policies/workloads/tpm-orders.yaml",
                               policy::RenderWorkloadPolicy(workload)));
   }
@@ -107,7 +114,34 @@ class TpmAcquireTest : public ::testing::Test {
                                      "--out",        tmp_.File(out),
                                      "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
+    // Not the machine's own IMA list: this TPM is not the one its kernel extends.
+    if (std::find(extra.begin(), extra.end(), "--ima-log") == extra.end()) {
+      args.insert(args.end(), {"--ima-log", tmp_.File("no-ima-list")});
+    }
     return Twi(args);
+  }
+
+  // Measures and lists a file the way the kernel's IMA does (PCR 10, SHA-256 bank).
+  absl::Status ImaMeasure(const std::string& list, const tpm::testing::ImaTestEntry& entry,
+                          bool extend = true) const {
+    if (extend) {
+      TWI_ASSIGN_OR_RETURN(auto device, tpm::TpmDevice::Open(swtpm_->tcti()));
+      TWI_RETURN_IF_ERROR(
+          device->Extend(10, tpm::kAlgSha256,
+                         tpm::testing::ImaExtendDigest(entry, crypto::DigestAlgorithm::kSha256)));
+    }
+    std::string content = ReadFile(list).value_or("");
+    content += ToString(tpm::testing::EncodeImaEntry(entry));
+    return WriteFileAtomic(list, content);
+  }
+
+  static absl::StatusOr<Json> SubmodOf(const std::string& out) {
+    TWI_ASSIGN_OR_RETURN(const std::string ear, ReadFile(out + "/ear.jwt"));
+    TWI_ASSIGN_OR_RETURN(
+        const Bytes payload,
+        Base64UrlDecode(ear.substr(ear.find('.') + 1, ear.rfind('.') - ear.find('.') - 1)));
+    TWI_ASSIGN_OR_RETURN(const Json claims, ParseJsonObject(ToString(payload)));
+    return claims["submods"]["tpm"];
   }
 
   static std::string ReasonOf(const testing::CommandResult& r) {
@@ -154,11 +188,7 @@ TEST_F(TpmAcquireTest, MechanismsAToDOnARealTpm) {
     EXPECT_EQ(cached, first_ak_certificates);
   }
   // The EAR of mechanism A names the tpm submod and the quote's facts.
-  ASSERT_OK_AND_ASSIGN(const std::string ear, ReadFile(tmp_.File("out-A") + "/ear.jwt"));
-  const std::string payload(ear.substr(ear.find('.') + 1, ear.rfind('.') - ear.find('.') - 1));
-  ASSERT_OK_AND_ASSIGN(const Bytes claims_json, Base64UrlDecode(payload));
-  ASSERT_OK_AND_ASSIGN(const Json claims, ParseJsonObject(ToString(claims_json)));
-  const Json& submod = claims["submods"]["tpm"];
+  ASSERT_OK_AND_ASSIGN(const Json submod, SubmodOf(tmp_.File("out-A")));
   EXPECT_EQ(submod["ear_status"], "affirming");
   EXPECT_EQ(submod["ear_attester_claims"]["agent_events"].size(), 2u);
 }
@@ -168,12 +198,8 @@ TEST_F(TpmAcquireTest, ChangedTpmStateIsRefused) {
   const testing::CommandResult before =
       Acquire("A", "before", "", {"--ak-type", "rsa", "--tpm-pcrs", "0,23"});
   ASSERT_TRUE(before.ok()) << before.out << before.err;
-  ASSERT_OK_AND_ASSIGN(const std::string ear, ReadFile(tmp_.File("before") + "/ear.jwt"));
-  ASSERT_OK_AND_ASSIGN(
-      const Bytes payload,
-      Base64UrlDecode(ear.substr(ear.find('.') + 1, ear.rfind('.') - ear.find('.') - 1)));
-  ASSERT_OK_AND_ASSIGN(const Json claims, ParseJsonObject(ToString(payload)));
-  EXPECT_EQ(claims["submods"]["tpm"]["ear_attester_claims"]["pcrs"]["sha256"].size(), 2u);
+  ASSERT_OK_AND_ASSIGN(const Json submod, SubmodOf(tmp_.File("before")));
+  EXPECT_EQ(submod["ear_attester_claims"]["pcrs"]["sha256"].size(), 2u);
   // Firmware that no release endorses, but a release names the PCR and not this agent.
   ASSERT_OK(ExtendPcr0("unendorsed firmware"));
   testing::CommandResult r = Acquire("A", "unknown-agent");
@@ -185,6 +211,45 @@ TEST_F(TpmAcquireTest, ChangedTpmStateIsRefused) {
   for (const char* out : {"unknown-agent", "unknown-measurement"}) {
     EXPECT_FALSE(std::filesystem::exists(tmp_.File(out) + "/svid.pem")) << out;
   }
+}
+
+// IMA's list travels with the quote; the release that names the service binary as IMA
+// measured it is the one chosen, and a list hiding a measurement is refused.
+TEST_F(TpmAcquireTest, AnImaMeasuredServiceGetsTheReleaseThatNamesIt) {
+  testing::CommandResult r = Acquire("A", "plain");
+  ASSERT_TRUE(r.ok()) << r.out << r.err;
+  ASSERT_OK_AND_ASSIGN(Json submod, SubmodOf(tmp_.File("plain")));
+  EXPECT_EQ(submod["ear_verifier_claims"]["release"], "1");
+
+  const std::string list = tmp_.File("binary_runtime_measurements");
+  ASSERT_OK(ImaMeasure(
+      list, tpm::testing::ImaFile("/usr/lib/systemd/systemd", crypto::Sha256(AsBytes("systemd")))));
+  ASSERT_OK(ImaMeasure(
+      list, tpm::testing::ImaFile("/usr/bin/orders", crypto::Sha256(AsBytes("orders v1")))));
+  r = Acquire("A", "ima", "", {"--ima-log", list});
+  ASSERT_TRUE(r.ok()) << r.out << r.err;
+  ASSERT_OK_AND_ASSIGN(submod, SubmodOf(tmp_.File("ima")));
+  EXPECT_EQ(submod["ear_verifier_claims"]["release"], "ima");
+  EXPECT_EQ(submod["ear_attester_claims"]["ima"]["attested"], 2);
+
+  // Another build of the service: release "ima" no longer matches, release "1" still does.
+  ASSERT_OK(ImaMeasure(
+      list, tpm::testing::ImaFile("/usr/bin/orders", crypto::Sha256(AsBytes("orders v2")))));
+  r = Acquire("A", "rebuilt", "", {"--ima-log", list});
+  ASSERT_TRUE(r.ok()) << r.out << r.err;
+  ASSERT_OK_AND_ASSIGN(submod, SubmodOf(tmp_.File("rebuilt")));
+  EXPECT_EQ(submod["ear_verifier_claims"]["release"], "1");
+
+  // A measurement the list hides.
+  ASSERT_OK(ImaMeasure(list, tpm::testing::ImaFile("/tmp/implant", Bytes(32, 7)), true));
+  ASSERT_OK_AND_ASSIGN(std::string content, ReadFile(list));
+  content.resize(
+      content.size() -
+      tpm::testing::EncodeImaEntry(tpm::testing::ImaFile("/tmp/implant", Bytes(32, 7))).size());
+  ASSERT_OK(WriteFileAtomic(list, content));
+  r = Acquire("A", "hidden", "", {"--ima-log", list});
+  EXPECT_EQ(ReasonOf(r), "TPM_EVENT_LOG_MISMATCH") << r.out << r.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp_.File("hidden") + "/svid.pem"));
 }
 
 TEST_F(TpmAcquireTest, ATpmFromAnUntrustedManufacturerIsNotEnrolled) {

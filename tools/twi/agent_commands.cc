@@ -29,6 +29,7 @@ struct AcquireFlags {
   std::string tpm_pcrs = "0-23";
   std::string tpm_state = agent::kDefaultTpmState;
   std::string event_log = std::string(evidence::tpm::kSecurityfsEventLog);
+  std::string ima_log = std::string(evidence::tpm::kSecurityfsImaLog);
   std::string image;
   uint32_t svn = 1;
   bool debug = false;
@@ -88,7 +89,8 @@ std::string TpmAgentConfig(const AcquireFlags& f, const agent::HttpsEndpoints& e
                        {"verifier", f.verifier_url},
                        {"ca", f.ca_url},
                        {"server_ca", crypto::Sha256Id(AsBytes(endpoints.server_ca_pem))},
-                       {"event_log", f.event_log}});
+                       {"event_log", f.event_log},
+                       {"ima_log", f.ima_log}});
 }
 
 absl::StatusOr<std::unique_ptr<evidence::Attester>> NewAttester(
@@ -100,6 +102,7 @@ absl::StatusOr<std::unique_ptr<evidence::Attester>> NewAttester(
     TWI_ASSIGN_OR_RETURN(tpm.pcrs, agent::ParsePcrList(f.tpm_pcrs));
     tpm.state_dir = f.tpm_state;
     tpm.event_log_path = f.event_log;
+    tpm.ima_log_path = f.ima_log;
     tpm.config_text = TpmAgentConfig(f, endpoints);
     tpm.enrollment_url = f.verifier_url.empty() ? f.ca_url : f.verifier_url;
     if (!f.image.empty()) {
@@ -202,6 +205,11 @@ void AddAgentCommands(CLI::App& app, Context& context) {
                    "TPM: directory of the agent's measurement log and AK certificate")
       ->capture_default_str();
   acquire->add_option("--event-log", f->event_log, "TPM: the firmware's TCG event log, if any")
+      ->capture_default_str();
+  acquire
+      ->add_option("--ima-log", f->ima_log,
+                   "TPM: IMA's binary measurement list, if any (a _sha256 suffix: SHA-256 "
+                   "template hashes; \"\": none)")
       ->capture_default_str();
   acquire->add_option(
       "--image", f->image,

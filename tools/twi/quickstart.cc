@@ -250,6 +250,7 @@ absl::StatusOr<std::unique_ptr<evidence::Attester>> Attester(const deployment::L
     options.tcti = tee.tcti;
     options.state_dir = tee.agent_state;
     options.event_log_path.clear();  // swtpm has no firmware that would have logged a boot
+    options.ima_log_path.clear();    // nor a kernel whose IMA extends it
     options.config_text = DumpJson(Json{{"tee", "tpm"}, {"verifier", endpoints.verifier_url}});
     options.image_digest = ImageDigest(release);
     options.enrollment_url = endpoints.verifier_url;

@@ -7,6 +7,7 @@
 #include "libs/core/files.h"
 #include "libs/core/status.h"
 #include "libs/evidence/backends/tpm/event_log.h"
+#include "libs/evidence/backends/tpm/ima_log.h"
 #include "libs/evidence/backends/tpm/quote.h"
 #include "libs/evidence/backends/tpm/tpm_evidence.h"
 
@@ -70,6 +71,9 @@ absl::StatusOr<Bytes> TpmAttester::Attest(ByteView report_data) {
   }
   TWI_ASSIGN_OR_RETURN(evidence.event_log, ReadLog(options_.event_log_path, kMaxEventLogSize));
   TWI_ASSIGN_OR_RETURN(evidence.agent_log, ReadLog(options_.agent_log_path, kMaxAgentLogSize));
+  // IMA appends while we quote: read after, and the Verifier takes the prefix the quote covers.
+  TWI_ASSIGN_OR_RETURN(evidence.ima_log, ReadLog(options_.ima_log_path, kMaxImaLogSize));
+  if (!evidence.ima_log.empty()) evidence.ima_log_hash = ImaLogHashFromPath(options_.ima_log_path);
   return EncodeTpmEvidence(evidence);
 }
 

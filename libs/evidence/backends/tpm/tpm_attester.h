@@ -1,6 +1,6 @@
 // Attester for TPM 2.0 (the agent's side of tpm_verifier.h): quotes the configured PCRs of
 // every configured bank with qualifyingData = the binding digest, and ships the AK, its
-// certificates, the PCR values, the firmware's event log and the agent's own log.
+// certificates, the PCR values, the firmware's event log, the agent's own log and IMA's list.
 //
 // Not thread-safe (one TPM connection).
 #pragma once
@@ -27,6 +27,9 @@ struct TpmAttesterOptions {
                                 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
   std::string event_log_path = {};  // empty: no firmware log is shipped
   std::string agent_log_path = {};  // empty: no agent log (the agent is then unmeasured)
+  // An IMA binary measurement list (ima_log.h), read after quoting so it holds at least what
+  // the quote covers; its hash algorithm from its name. Empty: none shipped.
+  std::string ima_log_path = {};
 };
 
 class TpmAttester final : public Attester {

@@ -15,6 +15,7 @@
 #include "libs/evidence/backends/tpm/agent_measurement.h"
 #include "libs/evidence/backends/tpm/event_claims.h"
 #include "libs/evidence/backends/tpm/event_log_writer.h"
+#include "libs/evidence/backends/tpm/ima_test_list.h"
 #include "libs/evidence/backends/tpm/memory_clock_store.h"
 #include "libs/evidence/backends/tpm/tpm_verifier.h"
 #include "libs/evidence/binding.h"
@@ -52,7 +53,8 @@ class TpmAttesterTest : public ::testing::Test {
                                                              .ak_type = type,
                                                              .banks = kSha256,
                                                              .event_log_path = event_log_,
-                                                             .agent_log_path = agent_log_}));
+                                                             .agent_log_path = agent_log_,
+                                                             .ima_log_path = ima_log_}));
     TWI_ASSIGN_OR_RETURN(const Bytes cert, AkCertificate(*attester));
     attester->set_ak_certificates({cert});
     return attester;
@@ -85,6 +87,7 @@ class TpmAttesterTest : public ::testing::Test {
   twi::testing::TempDir tmp_;
   std::string event_log_;  // empty unless a test writes a firmware log
   std::string agent_log_ = tmp_.File("agent.log");
+  std::string ima_log_;  // empty unless a test writes an IMA list
   std::optional<x509::testing::Party> ca_;
   MemoryTpmClockStore clocks_;
   std::unique_ptr<twi::testing::Swtpm> swtpm_;
@@ -232,6 +235,49 @@ TEST_F(TpmAttesterTest, BootLogClaimsAndAnUnendorsedKernel) {
   EXPECT_EQ(twice.measurements.count("kernel"), 0u);
   // PCR 9 changed by a kernel the log does not show.
   ASSERT_OK(attester_->device().Extend(9, kAlgSha256, crypto::Sha256(AsBytes("unlogged"))));
+  EXPECT_THAT(AttestAndVerify(*attester_, Bytes(32, 1)), HasReason(Reason::kTpmEventLogMismatch));
+}
+
+// What a kernel's IMA does: extend PCR 10 per measurement and list it; the quote covers a
+// prefix of the list, whose files become claims.
+TEST_F(TpmAttesterTest, TheImaListOfTheQuotedBootIsClaimed) {
+  ima_log_ = tmp_.File("binary_runtime_measurements");
+  attester_.reset();
+  ASSERT_OK_AND_ASSIGN(attester_, NewAttester(*swtpm_));
+  ASSERT_OK_AND_ASSIGN(const PcrBank boot,
+                       attester_->device().ReadPcrs(kAlgSha256, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  crypto::Hasher aggregate(crypto::DigestAlgorithm::kSha256);
+  for (const auto& [pcr, value] : boot.values) aggregate.Update(value);
+  const Bytes orders = crypto::Sha256(AsBytes("orders v1"));
+  std::vector<testing::ImaTestEntry> entries = {
+      testing::ImaFile("boot_aggregate", aggregate.Finish()),
+      testing::ImaFile("/usr/bin/orders", orders)};
+  Bytes list;
+  auto add = [&](const testing::ImaTestEntry& entry, bool extend) -> absl::Status {
+    if (extend) {
+      TWI_RETURN_IF_ERROR(attester_->device().Extend(
+          10, kAlgSha256, testing::ImaExtendDigest(entry, crypto::DigestAlgorithm::kSha256)));
+    }
+    const Bytes encoded = testing::EncodeImaEntry(entry);
+    list.insert(list.end(), encoded.begin(), encoded.end());
+    return WriteFileAtomic(ima_log_, ToString(list));
+  };
+  for (const auto& entry : entries) ASSERT_OK(add(entry, true));
+
+  ASSERT_OK_AND_ASSIGN(Claims claims, AttestAndVerify(*attester_, Bytes(32, 1)));
+  EXPECT_EQ(claims.measurements.at("ima:/usr/bin/orders"), orders);
+  EXPECT_EQ(claims.attester_claims["ima"]["boot_aggregate"], "checked");
+  EXPECT_EQ(claims.attester_claims["ima"]["attested"], 2);
+
+  // Listed after the quote was made (here: never extended): shipped, not vouched for.
+  ASSERT_OK(add(testing::ImaFile("/usr/bin/later", orders), false));
+  ASSERT_OK_AND_ASSIGN(claims, AttestAndVerify(*attester_, Bytes(32, 1)));
+  EXPECT_EQ(claims.measurements.count("ima:/usr/bin/later"), 0u);
+  EXPECT_EQ(claims.attester_claims["ima"]["entries"], 3);
+  EXPECT_EQ(claims.attester_claims["ima"]["attested"], 2);
+
+  // A measurement the list leaves out.
+  ASSERT_OK(attester_->device().Extend(10, kAlgSha256, crypto::Sha256(AsBytes("hidden"))));
   EXPECT_THAT(AttestAndVerify(*attester_, Bytes(32, 1)), HasReason(Reason::kTpmEventLogMismatch));
 }
 

@@ -9,12 +9,14 @@
 #include "libs/core/status.h"
 #include "libs/crypto/digest.h"
 #include "libs/evidence/backends/tpm/event_log.h"
+#include "libs/evidence/backends/tpm/ima_log.h"
 
 namespace twi::evidence::tpm {
 namespace {
 
-constexpr std::string_view kMembers[] = {"version", "ak_public", "ak_certificates", "quotes",
-                                         "pcrs",    "event_log", "agent_log"};
+constexpr std::string_view kMembers[] = {"version",   "ak_public", "ak_certificates",
+                                         "quotes",    "pcrs",      "event_log",
+                                         "agent_log", "ima_log",   "ima_log_hash"};
 
 absl::Status Malformed(std::string_view member, std::string_view what) {
   return Error(Reason::kEvidenceMalformed, absl::StrFormat("TPM evidence: %s %s", member, what));
@@ -65,6 +67,10 @@ Bytes EncodeTpmEvidence(const TpmEvidence& evidence) {
   json["pcrs"] = std::move(pcrs);
   if (!evidence.event_log.empty()) json["event_log"] = Base64UrlEncode(evidence.event_log);
   if (!evidence.agent_log.empty()) json["agent_log"] = Base64UrlEncode(evidence.agent_log);
+  if (!evidence.ima_log.empty()) {
+    json["ima_log"] = Base64UrlEncode(evidence.ima_log);
+    json["ima_log_hash"] = HashAlgName(evidence.ima_log_hash);
+  }
   return ToBytes(DumpJson(json));
 }
 
@@ -125,6 +131,17 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
   if (json.contains("agent_log")) {
     TWI_ASSIGN_OR_RETURN(evidence.agent_log,
                          ReadBase64(json["agent_log"], "agent_log", kMaxAgentLogSize));
+  }
+  if (json.contains("ima_log") != json.contains("ima_log_hash")) {
+    return Malformed("ima_log", "and ima_log_hash come together");
+  }
+  if (json.contains("ima_log")) {
+    TWI_ASSIGN_OR_RETURN(evidence.ima_log, ReadBase64(json["ima_log"], "ima_log", kMaxImaLogSize));
+    const Json& hash = json["ima_log_hash"];
+    const std::optional<uint16_t> alg =
+        hash.is_string() ? HashAlgFromName(hash.get_ref<const std::string&>()) : std::nullopt;
+    if (!alg) return Malformed("ima_log_hash", "is not sha1, sha256, sha384 or sha512");
+    evidence.ima_log_hash = *alg;
   }
   return evidence;
 }

@@ -9,7 +9,9 @@
 //    "pcrs": {"sha256": b64url(values), ...},         per bank, the values the quote covers,
 //                                                     concatenated in its PCR order (ascending)
 //    "event_log": b64url(TCG PC Client log),          optional
-//    "agent_log": b64url(TCG log of the agent's own measurements)}   optional
+//    "agent_log": b64url(TCG log of the agent's own measurements),   optional
+//    "ima_log": b64url(IMA binary measurement list),  optional, with
+//    "ima_log_hash": "sha1" | "sha256" | ...}         the algorithm of its template hashes
 //
 // Parsing checks the document's shape and sizes only; quote.h and event_log.h parse the native
 // structures. Thread-safe: pure functions.
@@ -43,8 +45,10 @@ struct TpmEvidence {
   // By TPM_ALG_ID: the quoted PCRs' values concatenated in ascending PCR order; which PCRs they
   // are is the signed quote's to say (BanksOf).
   std::map<uint16_t, Bytes> pcr_values;
-  Bytes event_log;  // empty: none shipped
-  Bytes agent_log;  // empty: none shipped
+  Bytes event_log;            // empty: none shipped
+  Bytes agent_log;            // empty: none shipped
+  Bytes ima_log;              // empty: none shipped
+  uint16_t ima_log_hash = 0;  // TPM_ALG_ID of ima_log's template hashes
 };
 
 Bytes EncodeTpmEvidence(const TpmEvidence& evidence);

@@ -8,6 +8,7 @@
 #include "libs/evidence/backends/tpm/ak_certificate.h"
 #include "libs/evidence/backends/tpm/event_claims.h"
 #include "libs/evidence/backends/tpm/event_log.h"
+#include "libs/evidence/backends/tpm/ima_log.h"
 #include "libs/evidence/backends/tpm/quote.h"
 #include "libs/evidence/backends/tpm/tpm_evidence.h"
 #include "libs/evidence/backends/tpm/tpm_wire.h"
@@ -146,6 +147,29 @@ absl::Status ReplayLogs(const EventLog& merged, const std::vector<PcrBank>& bank
   return absl::OkStatus();
 }
 
+// The IMA list: it must not share a PCR with the boot logs (their replay starts each PCR at
+// zero), and only the prefix the quote vouches for gives claims.
+absl::StatusOr<EventClaims> VerifyIma(const TpmEvidence& evidence, const EventLog& boot,
+                                      const std::vector<PcrBank>& banks) {
+  TWI_ASSIGN_OR_RETURN(const ImaLog log, ParseImaLog(evidence.ima_log, evidence.ima_log_hash));
+  for (const LogEvent& event : boot.events) {
+    if (event.type != kEvNoAction && log.pcrs.count(event.pcr) != 0) {
+      return Error(
+          Reason::kTpmEventLogMismatch,
+          absl::StrFormat("PCR %d is extended by both the IMA log and a TCG event log", event.pcr));
+    }
+  }
+  TWI_ASSIGN_OR_RETURN(const size_t attested, CheckImaLog(log, banks));
+  std::string boot_aggregate = "absent";
+  if (attested > 0 && log.entries[0].name == kImaBootAggregate) {
+    TWI_ASSIGN_OR_RETURN(const bool checked, CheckBootAggregate(log.entries[0], banks));
+    boot_aggregate = checked ? "checked" : "PCRs 0-9 not quoted";
+  }
+  EventClaims claims = ImaClaims(log, attested);
+  claims.description["ima"]["boot_aggregate"] = boot_aggregate;
+  return claims;
+}
+
 Json PcrJson(const std::vector<PcrBank>& banks) {
   Json pcrs = Json::object();
   for (const PcrBank& bank : banks) {
@@ -209,6 +233,11 @@ absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const 
   EventClaims events;
   TWI_ASSIGN_OR_RETURN(const EventLog merged, MergedLog(evidence, events));
   TWI_RETURN_IF_ERROR(ReplayLogs(merged, verified.banks));
+  if (!evidence.ima_log.empty()) {
+    TWI_ASSIGN_OR_RETURN(EventClaims ima, VerifyIma(evidence, merged, verified.banks));
+    events.measurements.merge(ima.measurements);
+    events.description.update(ima.description);
+  }
 
   // Last: only a quote that passed every check moves the AK's clock forward.
   TpmClock clock{first.reset_count, first.restart_count, 0};
