@@ -88,11 +88,11 @@ bool ConstantTimeEquals(ByteView a, ByteView b) {
 }
 
 std::string HexEncode(ByteView data) {
-  std::string out;
-  out.reserve(data.size() * 2);
+  std::string out(data.size() * 2, '\0');
+  char* o = out.data();
   for (uint8_t b : data) {
-    out.push_back(kHexDigits[b >> 4]);
-    out.push_back(kHexDigits[b & 15]);
+    *o++ = kHexDigits[b >> 4];
+    *o++ = kHexDigits[b & 15];
   }
   return out;
 }

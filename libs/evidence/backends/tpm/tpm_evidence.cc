@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <iterator>
+#include <set>
 #include <string_view>
 
 #include "absl/strings/str_format.h"
 #include "libs/core/json.h"
+#include "libs/core/json_scanner.h"
 #include "libs/core/status.h"
 #include "libs/crypto/digest.h"
 #include "libs/evidence/backends/tpm/event_log.h"
@@ -22,9 +24,20 @@ absl::Status Malformed(std::string_view member, std::string_view what) {
   return Error(Reason::kEvidenceMalformed, absl::StrFormat("TPM evidence: %s %s", member, what));
 }
 
-absl::StatusOr<Bytes> ReadBase64(const Json& value, std::string_view member, size_t max_size) {
-  if (!value.is_string()) return Malformed(member, "is not a string");
-  const std::string& text = value.get_ref<const std::string&>();
+// The scanner's syntax errors, as this format's.
+absl::Status Syntax(const absl::Status& status) {
+  return Malformed("document", absl::StrFormat("is not well-formed: %s", status.message()));
+}
+absl::Status Checked(absl::Status status) { return status.ok() ? status : Syntax(status); }
+template <typename T>
+absl::StatusOr<T> Checked(absl::StatusOr<T> value) {
+  if (!value.ok()) return Syntax(value.status());
+  return value;
+}
+
+absl::StatusOr<Bytes> ReadBase64(JsonScanner& s, std::string_view member, size_t max_size) {
+  // Decoding refuses every byte outside the base64url alphabet, escapes included.
+  TWI_ASSIGN_OR_RETURN(const std::string_view text, Checked(s.UncheckedString()));
   if (text.size() > (max_size / 3 + 1) * 4) return Malformed(member, "is too large");
   absl::StatusOr<Bytes> bytes = Base64UrlDecode(text);
   if (!bytes.ok()) return Malformed(member, "is not base64url");
@@ -33,18 +46,75 @@ absl::StatusOr<Bytes> ReadBase64(const Json& value, std::string_view member, siz
   return bytes;
 }
 
-absl::StatusOr<TpmQuote> ReadQuote(const Json& value, size_t i) {
+absl::StatusOr<TpmQuote> ReadQuote(JsonScanner& s, size_t i) {
   const std::string member = absl::StrFormat("quotes[%d]", i);
-  if (!value.is_object() || value.size() != 2 || !value.contains("attest") ||
-      !value.contains("signature")) {
+  TWI_RETURN_IF_ERROR(Checked(s.BeginObject()));
+  TpmQuote quote;
+  std::string_view name;
+  while (true) {
+    TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextMember(name)));
+    if (!more) break;
+    // TPMS_ATTEST of a quote over every bank is well under 1 KiB; a signature at most 4096 bits.
+    if (name == "attest" && quote.attest.empty()) {
+      TWI_ASSIGN_OR_RETURN(quote.attest, ReadBase64(s, member + ".attest", 4096));
+    } else if (name == "signature" && quote.signature.empty()) {
+      TWI_ASSIGN_OR_RETURN(quote.signature, ReadBase64(s, member + ".signature", 1024));
+    } else {
+      return Malformed(member, "is not {attest, signature}");
+    }
+  }
+  if (quote.attest.empty() || quote.signature.empty()) {
     return Malformed(member, "is not {attest, signature}");
   }
-  TpmQuote quote;
-  // TPMS_ATTEST of a quote over every bank is well under 1 KiB; a signature at most 4096 bits.
-  TWI_ASSIGN_OR_RETURN(quote.attest, ReadBase64(value["attest"], member + ".attest", 4096));
-  TWI_ASSIGN_OR_RETURN(quote.signature,
-                       ReadBase64(value["signature"], member + ".signature", 1024));
   return quote;
+}
+
+absl::Status ReadCertificates(JsonScanner& s, TpmEvidence& evidence) {
+  TWI_RETURN_IF_ERROR(Checked(s.BeginArray()));
+  while (true) {
+    TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextElement()));
+    if (!more) return absl::OkStatus();
+    if (evidence.ak_certificates.size() == kMaxAkCertificates) {
+      return Malformed("ak_certificates", "is not an array of at most 4 certificates");
+    }
+    TWI_ASSIGN_OR_RETURN(
+        Bytes der,
+        ReadBase64(s, absl::StrFormat("ak_certificates[%d]", evidence.ak_certificates.size()),
+                   16 << 10));
+    evidence.ak_certificates.push_back(std::move(der));
+  }
+}
+
+absl::Status ReadQuotes(JsonScanner& s, TpmEvidence& evidence) {
+  TWI_RETURN_IF_ERROR(Checked(s.BeginArray()));
+  while (true) {
+    TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextElement()));
+    if (!more) break;
+    if (evidence.quotes.size() == kMaxQuotes) {
+      return Malformed("quotes", "is not an array of 1 to 4 quotes");
+    }
+    TWI_ASSIGN_OR_RETURN(TpmQuote quote, ReadQuote(s, evidence.quotes.size()));
+    evidence.quotes.push_back(std::move(quote));
+  }
+  if (evidence.quotes.empty()) return Malformed("quotes", "is not an array of 1 to 4 quotes");
+  return absl::OkStatus();
+}
+
+absl::Status ReadPcrs(JsonScanner& s, TpmEvidence& evidence) {
+  TWI_RETURN_IF_ERROR(Checked(s.BeginObject()));
+  std::string_view name;
+  while (true) {
+    TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextMember(name)));
+    if (!more) break;
+    const std::string member = "pcrs." + std::string(name);
+    const std::optional<uint16_t> alg = HashAlgFromName(name);
+    if (!alg) return Malformed(member, "is not a bank (sha1, sha256, sha384, sha512)");
+    if (evidence.pcr_values.count(*alg) != 0) return Malformed(member, "appears twice");
+    TWI_ASSIGN_OR_RETURN(evidence.pcr_values[*alg],
+                         ReadBase64(s, member, kMaxPcrs * kMaxDigestSize));
+  }
+  if (evidence.pcr_values.empty()) return Malformed("pcrs", "is not a map of banks");
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -76,73 +146,50 @@ Bytes EncodeTpmEvidence(const TpmEvidence& evidence) {
 
 absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
   if (data.size() > kMaxEvidenceSize) return Malformed("document", "exceeds 12 MiB");
-  absl::StatusOr<Json> parsed =
-      ParseJson(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
-                JsonParseOptions{.max_depth = 4, .reject_duplicate_members = true});
-  if (!parsed.ok() || !parsed->is_object()) return Malformed("document", "is not a JSON object");
-  const Json& json = *parsed;
-  for (const auto& [member, value] : json.items()) {
-    if (std::find(std::begin(kMembers), std::end(kMembers), member) == std::end(kMembers)) {
-      return Malformed(member, "is not a member of version 1");
+  JsonScanner s(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
+  TWI_RETURN_IF_ERROR(Checked(s.BeginObject()));
+  TpmEvidence evidence;
+  std::set<std::string_view> seen;
+  std::string_view name;
+  std::optional<uint16_t> ima_hash;
+  while (true) {
+    TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextMember(name)));
+    if (!more) break;
+    if (std::find(std::begin(kMembers), std::end(kMembers), name) == std::end(kMembers)) {
+      return Malformed(name, "is not a member of version 1");
+    }
+    if (!seen.insert(name).second) return Malformed(name, "appears twice");
+    if (name == "version") {
+      TWI_ASSIGN_OR_RETURN(const int64_t version, Checked(s.Integer()));
+      if (version != kEvidenceVersion) return Malformed("version", "is not 1");
+    } else if (name == "ak_public") {
+      TWI_ASSIGN_OR_RETURN(evidence.ak_public, ReadBase64(s, name, 1024));
+    } else if (name == "ak_certificates") {
+      TWI_RETURN_IF_ERROR(ReadCertificates(s, evidence));
+    } else if (name == "quotes") {
+      TWI_RETURN_IF_ERROR(ReadQuotes(s, evidence));
+    } else if (name == "pcrs") {
+      TWI_RETURN_IF_ERROR(ReadPcrs(s, evidence));
+    } else if (name == "event_log") {
+      TWI_ASSIGN_OR_RETURN(evidence.event_log, ReadBase64(s, name, kMaxEventLogSize));
+    } else if (name == "agent_log") {
+      TWI_ASSIGN_OR_RETURN(evidence.agent_log, ReadBase64(s, name, kMaxAgentLogSize));
+    } else if (name == "ima_log") {
+      TWI_ASSIGN_OR_RETURN(evidence.ima_log, ReadBase64(s, name, kMaxImaLogSize));
+    } else {  // ima_log_hash
+      TWI_ASSIGN_OR_RETURN(const std::string_view hash, Checked(s.String()));
+      ima_hash = HashAlgFromName(hash);
+      if (!ima_hash) return Malformed("ima_log_hash", "is not sha1, sha256, sha384 or sha512");
     }
   }
+  TWI_RETURN_IF_ERROR(Checked(s.End()));
   for (const char* required : {"version", "ak_public", "ak_certificates", "quotes", "pcrs"}) {
-    if (!json.contains(required)) return Malformed(required, "is missing");
+    if (seen.count(required) == 0) return Malformed(required, "is missing");
   }
-  if (!json["version"].is_number_integer() || json["version"].get<int64_t>() != kEvidenceVersion) {
-    return Malformed("version", "is not 1");
-  }
-  TpmEvidence evidence;
-  TWI_ASSIGN_OR_RETURN(evidence.ak_public, ReadBase64(json["ak_public"], "ak_public", 1024));
-
-  const Json& certificates = json["ak_certificates"];
-  if (!certificates.is_array() || certificates.size() > kMaxAkCertificates) {
-    return Malformed("ak_certificates", "is not an array of at most 4 certificates");
-  }
-  for (size_t i = 0; i < certificates.size(); ++i) {
-    TWI_ASSIGN_OR_RETURN(
-        Bytes der,
-        ReadBase64(certificates[i], absl::StrFormat("ak_certificates[%d]", i), 16 << 10));
-    evidence.ak_certificates.push_back(std::move(der));
-  }
-
-  const Json& quotes = json["quotes"];
-  if (!quotes.is_array() || quotes.empty() || quotes.size() > kMaxQuotes) {
-    return Malformed("quotes", "is not an array of 1 to 4 quotes");
-  }
-  for (size_t i = 0; i < quotes.size(); ++i) {
-    TWI_ASSIGN_OR_RETURN(TpmQuote quote, ReadQuote(quotes[i], i));
-    evidence.quotes.push_back(std::move(quote));
-  }
-
-  const Json& pcrs = json["pcrs"];
-  if (!pcrs.is_object() || pcrs.empty()) return Malformed("pcrs", "is not a map of banks");
-  for (const auto& [name, values] : pcrs.items()) {
-    const std::optional<uint16_t> alg = HashAlgFromName(name);
-    if (!alg) return Malformed("pcrs." + name, "is not a bank (sha1, sha256, sha384, sha512)");
-    TWI_ASSIGN_OR_RETURN(evidence.pcr_values[*alg],
-                         ReadBase64(values, "pcrs." + name, kMaxPcrs * kMaxDigestSize));
-  }
-
-  if (json.contains("event_log")) {
-    TWI_ASSIGN_OR_RETURN(evidence.event_log,
-                         ReadBase64(json["event_log"], "event_log", kMaxEventLogSize));
-  }
-  if (json.contains("agent_log")) {
-    TWI_ASSIGN_OR_RETURN(evidence.agent_log,
-                         ReadBase64(json["agent_log"], "agent_log", kMaxAgentLogSize));
-  }
-  if (json.contains("ima_log") != json.contains("ima_log_hash")) {
+  if (seen.count("ima_log") != seen.count("ima_log_hash")) {
     return Malformed("ima_log", "and ima_log_hash come together");
   }
-  if (json.contains("ima_log")) {
-    TWI_ASSIGN_OR_RETURN(evidence.ima_log, ReadBase64(json["ima_log"], "ima_log", kMaxImaLogSize));
-    const Json& hash = json["ima_log_hash"];
-    const std::optional<uint16_t> alg =
-        hash.is_string() ? HashAlgFromName(hash.get_ref<const std::string&>()) : std::nullopt;
-    if (!alg) return Malformed("ima_log_hash", "is not sha1, sha256, sha384 or sha512");
-    evidence.ima_log_hash = *alg;
-  }
+  evidence.ima_log_hash = ima_hash.value_or(0);
   return evidence;
 }
 

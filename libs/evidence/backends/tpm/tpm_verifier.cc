@@ -1,6 +1,7 @@
 #include "libs/evidence/backends/tpm/tpm_verifier.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "absl/strings/str_format.h"
@@ -62,16 +63,6 @@ absl::StatusOr<TrustedAk> TrustAk(const TpmPublic& ak, const std::vector<Bytes>&
   return trusted;
 }
 
-// The cache key: the AK and its whole chain, each length-prefixed. The bytes themselves, not a
-// digest of them: comparing two kilobytes is cheaper than hashing them.
-std::string TrustKey(const TpmEvidence& evidence) {
-  std::string key = std::to_string(evidence.ak_public.size()) + ":" + ToString(evidence.ak_public);
-  for (const Bytes& der : evidence.ak_certificates) {
-    key += std::to_string(der.size()) + ":" + ToString(der);
-  }
-  return key;
-}
-
 struct VerifiedQuotes {
   std::vector<QuoteAttest> quotes;
   std::vector<PcrBank> banks;
@@ -106,6 +97,11 @@ absl::StatusOr<VerifiedQuotes> VerifyQuotes(const TpmEvidence& evidence, const T
   return out;
 }
 
+// Json::update, without copying: `from`'s members are moved into `into`.
+void MoveMembers(Json& into, Json& from) {
+  for (auto& [name, value] : from.items()) into[name] = std::move(value);
+}
+
 // The firmware log and the agent's log, replayed together: they extend disjoint PCRs in
 // practice, and if they do not, the agent's events came last.
 absl::StatusOr<EventLog> MergedLog(const TpmEvidence& evidence, EventClaims& claims) {
@@ -122,7 +118,7 @@ absl::StatusOr<EventLog> MergedLog(const TpmEvidence& evidence, EventClaims& cla
       TWI_ASSIGN_OR_RETURN(part, AgentClaims(log));
     }
     claims.measurements.merge(part.measurements);
-    claims.description.update(part.description);
+    MoveMembers(claims.description, part.description);
     if (first) {
       merged.digest_sizes = log.digest_sizes;
     } else {
@@ -170,14 +166,45 @@ absl::StatusOr<EventClaims> VerifyIma(const TpmEvidence& evidence, const EventLo
   return claims;
 }
 
+// Claim names by PCR index, made once: formatting them costs more per attestation than the
+// PCR digest does.
+struct PcrNames {
+  std::array<std::string, kMaxPcrs> index, claim;
+  PcrNames() {
+    for (size_t i = 0; i < kMaxPcrs; ++i) {
+      index[i] = std::to_string(i);
+      claim[i] = "pcr" + index[i];
+    }
+  }
+};
+const PcrNames& Names() {
+  static const PcrNames names;
+  return names;
+}
+
 Json PcrJson(const std::vector<PcrBank>& banks) {
   Json pcrs = Json::object();
   for (const PcrBank& bank : banks) {
-    Json values = Json::object();
-    for (const auto& [index, value] : bank.values) values[std::to_string(index)] = HexEncode(value);
+    Json::object_t values;
+    for (const auto& [index, value] : bank.values) {
+      values.emplace(Names().index[index], HexEncode(value));
+    }
     pcrs[std::string(HashAlgName(bank.hash_alg))] = std::move(values);
   }
   return pcrs;
+}
+
+// pcr<i> for SHA-256, pcr<i>.<bank> for SHA-384 and SHA-512; the values move into the claims.
+void ClaimPcrs(std::vector<PcrBank>& banks, std::map<std::string, Bytes>& measurements) {
+  for (PcrBank& bank : banks) {
+    // SHA-1 values are not digests a policy can name (policies take SHA-256 and SHA-384).
+    if (bank.hash_alg == kAlgSha1) continue;
+    const std::string suffix =
+        bank.hash_alg == kAlgSha256 ? "" : "." + std::string(HashAlgName(bank.hash_alg));
+    for (auto& [index, value] : bank.values) {
+      measurements.emplace(Names().claim[index] + suffix, std::move(value));
+    }
+  }
 }
 
 }  // namespace
@@ -189,23 +216,27 @@ absl::StatusOr<std::unique_ptr<TpmVerifier>> TpmVerifier::Create(TpmVerifierOpti
   return std::unique_ptr<TpmVerifier>(new TpmVerifier(std::move(options)));
 }
 
-absl::StatusOr<TrustedAk> TpmVerifier::Trust(const TpmEvidence& evidence, const TpmPublic& ak,
-                                             absl::Time now) const {
-  const std::string key = TrustKey(evidence);
+absl::StatusOr<std::shared_ptr<const TrustedAk>> TpmVerifier::Trust(const TpmEvidence& evidence,
+                                                                    const TpmPublic& ak,
+                                                                    absl::Time now) const {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto it = trusted_.find(key);
-    if (it != trusted_.end() && now >= it->second.not_before && now < it->second.not_after) {
-      return it->second;
+    // Compared in place, not hashed: two kilobytes compare faster than they hash.
+    const auto it = trusted_.find(ToString(evidence.ak_public));
+    if (it != trusted_.end() && it->second.certificates == evidence.ak_certificates &&
+        now >= it->second.ak->not_before && now < it->second.ak->not_after) {
+      return it->second.ak;
     }
   }
   TWI_ASSIGN_OR_RETURN(TrustedAk trusted,
                        TrustAk(ak, evidence.ak_certificates, options_.ak_roots, now));
+  auto shared = std::make_shared<const TrustedAk>(std::move(trusted));
   std::lock_guard<std::mutex> lock(mutex_);
   // Bounded: a flood of distinct chains costs chain checks, never memory.
   if (trusted_.size() >= kMaxTrustedAks) trusted_.clear();
-  trusted_.insert_or_assign(key, trusted);
-  return trusted;
+  trusted_.insert_or_assign(ToString(evidence.ak_public),
+                            TrustedChain{evidence.ak_certificates, shared});
+  return shared;
 }
 
 std::string_view TpmVerifier::tee() const { return kTee; }
@@ -214,10 +245,10 @@ std::string_view TpmVerifier::media_type() const { return kMediaType; }
 absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const {
   TWI_ASSIGN_OR_RETURN(const TpmEvidence evidence, ParseTpmEvidence(data));
   TWI_ASSIGN_OR_RETURN(const TpmPublic ak, ParsePublic(evidence.ak_public));
-  TWI_ASSIGN_OR_RETURN(TrustedAk trusted, Trust(evidence, ak, now));
-  const Bytes& ak_name = trusted.name;
+  TWI_ASSIGN_OR_RETURN(const std::shared_ptr<const TrustedAk> trusted, Trust(evidence, ak, now));
+  const Bytes& ak_name = trusted->name;
   TWI_RETURN_IF_ERROR(CheckAttestationKey(ak));
-  TWI_ASSIGN_OR_RETURN(const VerifiedQuotes verified, VerifyQuotes(evidence, ak, trusted.key));
+  TWI_ASSIGN_OR_RETURN(VerifiedQuotes verified, VerifyQuotes(evidence, ak, trusted->key));
   const std::vector<QuoteAttest>& quotes = verified.quotes;
 
   const QuoteAttest& first = quotes[0];
@@ -236,7 +267,7 @@ absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const 
   if (!evidence.ima_log.empty()) {
     TWI_ASSIGN_OR_RETURN(EventClaims ima, VerifyIma(evidence, merged, verified.banks));
     events.measurements.merge(ima.measurements);
-    events.description.update(ima.description);
+    MoveMembers(events.description, ima.description);
   }
 
   // Last: only a quote that passed every check moves the AK's clock forward.
@@ -247,29 +278,23 @@ absl::StatusOr<Claims> TpmVerifier::Verify(ByteView data, absl::Time now) const 
   Claims claims;
   claims.tee = std::string(kTee);
   claims.report_data = first.extra_data;
-  for (const PcrBank& bank : verified.banks) {
-    const std::string suffix =
-        bank.hash_alg == kAlgSha256 ? "" : "." + std::string(HashAlgName(bank.hash_alg));
-    // SHA-1 values are not digests a policy can name (policies take SHA-256 and SHA-384).
-    if (bank.hash_alg == kAlgSha1) continue;
-    for (const auto& [index, value] : bank.values) {
-      claims.measurements[absl::StrFormat("pcr%d%s", index, suffix)] = value;
-    }
-  }
-  claims.measurements.merge(events.measurements);
-  claims.attester_claims = {
-      {"tee", kTee},
-      {"ak", {{"name", HexEncode(ak_name)}, {"certificate", std::move(trusted.certificate)}}},
-      {"clock",
-       {{"clock", clock.clock},
-        {"reset_count", clock.reset_count},
-        {"restart_count", clock.restart_count},
-        {"safe", first.safe}}},
-      {"firmware_version", absl::StrFormat("0x%016x", first.firmware_version)},
-      {"qualifying_data", HexEncode(first.extra_data)},
-      {"pcrs", PcrJson(verified.banks)},
-  };
-  claims.attester_claims.update(events.description);
+  claims.measurements = std::move(events.measurements);
+  // Member by member, moving: an initializer list would copy every nested value once more.
+  Json& described = claims.attester_claims;
+  described["tee"] = kTee;
+  Json& ak_json = described["ak"];
+  ak_json["name"] = HexEncode(ak_name);
+  ak_json["certificate"] = trusted->certificate;
+  Json& clock_json = described["clock"];
+  clock_json["clock"] = clock.clock;
+  clock_json["reset_count"] = clock.reset_count;
+  clock_json["restart_count"] = clock.restart_count;
+  clock_json["safe"] = first.safe;
+  described["firmware_version"] = absl::StrFormat("0x%016x", first.firmware_version);
+  described["qualifying_data"] = HexEncode(first.extra_data);
+  described["pcrs"] = PcrJson(verified.banks);
+  ClaimPcrs(verified.banks, claims.measurements);
+  MoveMembers(described, events.description);
   return claims;
 }
 

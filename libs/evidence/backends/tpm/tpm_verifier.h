@@ -88,13 +88,19 @@ class TpmVerifier final : public EvidenceVerifier {
   explicit TpmVerifier(TpmVerifierOptions options) : options_(std::move(options)) {}
   // The AK certificate chain's verdict, cached while every certificate of the path is valid,
   // so that an enrolled AK costs one quote verification per attestation.
-  absl::StatusOr<TrustedAk> Trust(const TpmEvidence& evidence, const TpmPublic& ak,
-                                  absl::Time now) const;
+  // Shared: the cached entry itself, not a copy of its key and JSON per attestation.
+  absl::StatusOr<std::shared_ptr<const TrustedAk>> Trust(const TpmEvidence& evidence,
+                                                         const TpmPublic& ak, absl::Time now) const;
 
   static constexpr size_t kMaxTrustedAks = 4096;
   TpmVerifierOptions options_;
   mutable std::mutex mutex_;
-  mutable std::map<std::string, TrustedAk> trusted_;  // by TrustKey; guarded by mutex_
+  struct TrustedChain {
+    std::vector<Bytes> certificates;  // as the evidence carried them
+    std::shared_ptr<const TrustedAk> ak;
+  };
+  // By the AK's TPMT_PUBLIC, one chain each (a new chain replaces the old); guarded by mutex_.
+  mutable std::map<std::string, TrustedChain> trusted_;
 };
 
 }  // namespace twi::evidence::tpm

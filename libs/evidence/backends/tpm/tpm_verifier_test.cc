@@ -253,6 +253,27 @@ TEST(TpmEvidenceTest, ParsingIsStrict) {
   j.erase("pcrs");
   EXPECT_THAT(refused(j), HasReason(Reason::kEvidenceMalformed));
   EXPECT_THAT(ParseTpmEvidence(ToBytes("[]")), HasReason(Reason::kEvidenceMalformed));
+  j = json;
+  j["ima_log"] = j["ak_public"];  // without ima_log_hash
+  EXPECT_THAT(refused(j), HasReason(Reason::kEvidenceMalformed));
+  j["ima_log_hash"] = "md5";
+  EXPECT_THAT(refused(j), HasReason(Reason::kEvidenceMalformed));
+  j["ima_log_hash"] = "sha256";
+  ASSERT_OK_AND_ASSIGN(const TpmEvidence with_ima, ParseTpmEvidence(ToBytes(DumpJson(j))));
+  EXPECT_EQ(with_ima.ima_log_hash, kAlgSha256);
+
+  // What a DOM parser would let through: a member twice, an escape, a trailing value.
+  const std::string text = ToString(good);
+  auto refused_text = [](const std::string& t) { return ParseTpmEvidence(ToBytes(t)); };
+  EXPECT_THAT(refused_text("{\"version\":1," + text.substr(1)),
+              HasReason(Reason::kEvidenceMalformed));
+  const std::string ak = "\"ak_public\":\"" + Base64UrlEncode(e.ak_public) + "\"";
+  ASSERT_NE(text.find(ak), std::string::npos);
+  std::string escaped = text;
+  escaped.replace(text.find(ak), ak.size(), "\"ak_public\":\"AQ\\u0049D\"");
+  EXPECT_THAT(refused_text(escaped), HasReason(Reason::kEvidenceMalformed));
+  EXPECT_THAT(refused_text(text + "{}"), HasReason(Reason::kEvidenceMalformed));
+  EXPECT_OK(refused_text(" \n" + text + "\n").status());
 }
 
 }  // namespace
