@@ -15,6 +15,7 @@
 #include "libs/evidence/backends/sample/sample_report.h"
 #include "libs/evidence/binding.h"
 #include "libs/x509/csr.h"
+#include "libs/x509/testing/test_pki.h"
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 
@@ -179,6 +180,18 @@ TEST(AgentTest, DigestSpecsAndFileMeasurements) {
 
 namespace twi::agent {
 namespace {
+
+TEST(TpmAgentTest, TheRootIsNotShipped) {
+  const absl::Time now = x509::testing::TestNow();
+  ASSERT_OK_AND_ASSIGN(const auto root, x509::testing::MakeRoot(now, "root.test"));
+  ASSERT_OK_AND_ASSIGN(const auto intermediate,
+                       x509::testing::MakeIntermediate(root, now, "intermediate.test"));
+  const Bytes leaf = {0x30, 0x00};  // not a certificate: kept as it is
+  EXPECT_EQ(ChainToShip({leaf, intermediate.certificate.ToDer(), root.certificate.ToDer()}),
+            (std::vector<Bytes>{leaf, intermediate.certificate.ToDer()}));
+  // Never the whole chain: a lone certificate is the AK's.
+  EXPECT_EQ(ChainToShip({root.certificate.ToDer()}), std::vector<Bytes>{root.certificate.ToDer()});
+}
 
 TEST(TpmAgentTest, PcrListsAreAscendingAndIncludeTheAgentsPcr) {
   ASSERT_OK_AND_ASSIGN(const std::vector<uint32_t> all, ParsePcrList("0-23"));

@@ -118,6 +118,15 @@ absl::StatusOr<std::vector<uint32_t>> ParsePcrList(std::string_view text) {
   return pcrs;
 }
 
+std::vector<Bytes> ChainToShip(std::vector<Bytes> chain) {
+  while (chain.size() > 1) {
+    absl::StatusOr<x509::Certificate> last = x509::Certificate::FromDer(chain.back());
+    if (!last.ok() || last->Subject() != last->Issuer()) break;
+    chain.pop_back();
+  }
+  return chain;
+}
+
 absl::StatusOr<std::unique_ptr<tpm::TpmAttester>> NewTpmAgentAttester(
     const TpmAgentOptions& options, const HttpsEndpoints& endpoints) {
   std::error_code error;
@@ -150,7 +159,7 @@ absl::StatusOr<std::unique_ptr<tpm::TpmAttester>> NewTpmAgentAttester(
     }
     TWI_RETURN_IF_ERROR(WriteFileAtomic(cache, pem, 0644));
   }
-  attester->set_ak_certificates(*std::move(chain));
+  attester->set_ak_certificates(ChainToShip(*std::move(chain)));
   return attester;
 }
 

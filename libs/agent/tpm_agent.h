@@ -48,6 +48,10 @@ struct TpmAgentOptions {
 // kInvalidArgument otherwise.
 absl::StatusOr<std::vector<uint32_t>> ParsePcrList(std::string_view text);
 
+// The AK chain as evidence carries it: without trailing self-issued certificates, the roots the
+// Verifier holds anyway (TLS leaves them out for the same reason). Undecodable ones are kept.
+std::vector<Bytes> ChainToShip(std::vector<Bytes> chain);
+
 // Errors: the TPM's (kUnavailable), kTpmEventLogMismatch if PCR 23 holds extensions the agent
 // log lacks, the enrollment's reason codes, kIoError for the state directory.
 absl::StatusOr<std::unique_ptr<evidence::tpm::TpmAttester>> NewTpmAgentAttester(
