@@ -134,6 +134,13 @@ Bytes ExtendValue(const ImaLog& log, const ImaEntry& entry, uint16_t bank,
   return crypto::Digest(digest, entry.template_data);
 }
 
+// PCR := H(PCR || the entry's extension), the TPM's extend.
+Bytes Extended(const Bytes& pcr, const ImaLog& log, const ImaEntry& entry, uint16_t bank,
+               crypto::DigestAlgorithm digest, ExtendMode mode) {
+  crypto::Hasher hasher(digest);
+  return hasher.Update(pcr).Update(ExtendValue(log, entry, bank, digest, mode)).Finish();
+}
+
 // The longest prefix after which every PCR of the log holds its quoted value in `bank`;
 // nullopt if none does.
 std::optional<size_t> MatchingPrefix(const ImaLog& log, const PcrBank& bank, ExtendMode mode) {
@@ -151,9 +158,7 @@ std::optional<size_t> MatchingPrefix(const ImaLog& log, const PcrBank& bank, Ext
     Bytes& value = running[entry.pcr];
     const Bytes& quoted = bank.values.at(entry.pcr);
     const bool was = value == quoted;
-    crypto::Hasher hasher(digest);
-    value =
-        hasher.Update(value).Update(ExtendValue(log, entry, bank.hash_alg, digest, mode)).Finish();
+    value = Extended(value, log, entry, bank.hash_alg, digest, mode);
     const bool is = value == quoted;
     if (was && !is) ++mismatched;
     if (!was && is) --mismatched;
@@ -169,10 +174,7 @@ bool PrefixReplays(const ImaLog& log, const PcrBank& bank, ExtendMode mode, size
     const ImaEntry& entry = log.entries[i];
     if (bank.values.count(entry.pcr) == 0) continue;
     auto [it, fresh] = running.try_emplace(entry.pcr, Bytes(crypto::DigestSize(digest), 0));
-    crypto::Hasher hasher(digest);
-    it->second = hasher.Update(it->second)
-                     .Update(ExtendValue(log, entry, bank.hash_alg, digest, mode))
-                     .Finish();
+    it->second = Extended(it->second, log, entry, bank.hash_alg, digest, mode);
   }
   for (const uint32_t pcr : log.pcrs) {
     const auto quoted = bank.values.find(pcr);
@@ -292,7 +294,7 @@ EventClaims ImaClaims(const ImaLog& log, size_t attested) {
 
 uint16_t ImaLogHashFromPath(std::string_view path) {
   for (const uint16_t alg : {kAlgSha1, kAlgSha256, kAlgSha384, kAlgSha512}) {
-    if (absl::EndsWith(std::string(path), "_" + std::string(HashAlgName(alg)))) return alg;
+    if (path.ends_with("_" + std::string(HashAlgName(alg)))) return alg;
   }
   return kAlgSha1;
 }
