@@ -92,11 +92,13 @@ absl::StatusOr<EventClaims> AgentClaims(const EventLog& log) {
       return Error(Reason::kEvidenceMalformed,
                    absl::StrFormat("the agent log holds an unknown tag 0x%08x", tagged.tag));
     }
+    // Member by member: an initializer list would copy each value once more.
+    Json& described = events.emplace_back(Json::object());
+    described["digest"] = DigestText(digest->second);
+    described["pcr"] = event.pcr;
+    described["what"] = Text(tagged.data);
     claims.measurements[name] = digest->second;
-    events.push_back({{"kind", name},
-                      {"pcr", event.pcr},
-                      {"digest", DigestText(digest->second)},
-                      {"what", Text(tagged.data)}});
+    described["kind"] = std::move(name);
   }
   claims.description["agent_events"] = std::move(events);
   return claims;

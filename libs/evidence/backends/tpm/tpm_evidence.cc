@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <iterator>
-#include <set>
 #include <string_view>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/core/json.h"
 #include "libs/core/json_scanner.h"
@@ -35,7 +35,25 @@ absl::StatusOr<T> Checked(absl::StatusOr<T> value) {
   return value;
 }
 
-absl::StatusOr<Bytes> ReadBase64(JsonScanner& s, std::string_view member, size_t max_size) {
+// A member's name for an error message, spelled out only when there is an error: "quotes[1]",
+// "quotes[1].attest", "pcrs.sha256".
+struct Member {
+  std::string_view name;
+  int index = -1;
+  std::string_view part = {};
+
+  std::string Text() const {
+    std::string text(name);
+    if (index >= 0) text += absl::StrFormat("[%d]", index);
+    if (!part.empty()) absl::StrAppend(&text, ".", std::string(part));
+    return text;
+  }
+};
+absl::Status Malformed(const Member& member, std::string_view what) {
+  return Malformed(member.Text(), what);
+}
+
+absl::StatusOr<Bytes> ReadBase64(JsonScanner& s, const Member& member, size_t max_size) {
   // Decoding refuses every byte outside the base64url alphabet, escapes included.
   TWI_ASSIGN_OR_RETURN(const std::string_view text, Checked(s.UncheckedString()));
   if (text.size() > (max_size / 3 + 1) * 4) return Malformed(member, "is too large");
@@ -46,8 +64,8 @@ absl::StatusOr<Bytes> ReadBase64(JsonScanner& s, std::string_view member, size_t
   return bytes;
 }
 
-absl::StatusOr<TpmQuote> ReadQuote(JsonScanner& s, size_t i) {
-  const std::string member = absl::StrFormat("quotes[%d]", i);
+absl::StatusOr<TpmQuote> ReadQuote(JsonScanner& s, int i) {
+  const Member member{.name = "quotes", .index = i};
   TWI_RETURN_IF_ERROR(Checked(s.BeginObject()));
   TpmQuote quote;
   std::string_view name;
@@ -56,9 +74,12 @@ absl::StatusOr<TpmQuote> ReadQuote(JsonScanner& s, size_t i) {
     if (!more) break;
     // TPMS_ATTEST of a quote over every bank is well under 1 KiB; a signature at most 4096 bits.
     if (name == "attest" && quote.attest.empty()) {
-      TWI_ASSIGN_OR_RETURN(quote.attest, ReadBase64(s, member + ".attest", 4096));
+      TWI_ASSIGN_OR_RETURN(quote.attest,
+                           ReadBase64(s, {.name = "quotes", .index = i, .part = "attest"}, 4096));
     } else if (name == "signature" && quote.signature.empty()) {
-      TWI_ASSIGN_OR_RETURN(quote.signature, ReadBase64(s, member + ".signature", 1024));
+      TWI_ASSIGN_OR_RETURN(
+          quote.signature,
+          ReadBase64(s, {.name = "quotes", .index = i, .part = "signature"}, 1024));
     } else {
       return Malformed(member, "is not {attest, signature}");
     }
@@ -77,10 +98,9 @@ absl::Status ReadCertificates(JsonScanner& s, TpmEvidence& evidence) {
     if (evidence.ak_certificates.size() == kMaxAkCertificates) {
       return Malformed("ak_certificates", "is not an array of at most 4 certificates");
     }
-    TWI_ASSIGN_OR_RETURN(
-        Bytes der,
-        ReadBase64(s, absl::StrFormat("ak_certificates[%d]", evidence.ak_certificates.size()),
-                   16 << 10));
+    const Member member{.name = "ak_certificates",
+                        .index = static_cast<int>(evidence.ak_certificates.size())};
+    TWI_ASSIGN_OR_RETURN(Bytes der, ReadBase64(s, member, 16 << 10));
     evidence.ak_certificates.push_back(std::move(der));
   }
 }
@@ -93,7 +113,7 @@ absl::Status ReadQuotes(JsonScanner& s, TpmEvidence& evidence) {
     if (evidence.quotes.size() == kMaxQuotes) {
       return Malformed("quotes", "is not an array of 1 to 4 quotes");
     }
-    TWI_ASSIGN_OR_RETURN(TpmQuote quote, ReadQuote(s, evidence.quotes.size()));
+    TWI_ASSIGN_OR_RETURN(TpmQuote quote, ReadQuote(s, static_cast<int>(evidence.quotes.size())));
     evidence.quotes.push_back(std::move(quote));
   }
   if (evidence.quotes.empty()) return Malformed("quotes", "is not an array of 1 to 4 quotes");
@@ -106,7 +126,7 @@ absl::Status ReadPcrs(JsonScanner& s, TpmEvidence& evidence) {
   while (true) {
     TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextMember(name)));
     if (!more) break;
-    const std::string member = "pcrs." + std::string(name);
+    const Member member{.name = "pcrs", .part = name};
     const std::optional<uint16_t> alg = HashAlgFromName(name);
     if (!alg) return Malformed(member, "is not a bank (sha1, sha256, sha384, sha512)");
     if (evidence.pcr_values.count(*alg) != 0) return Malformed(member, "appears twice");
@@ -149,21 +169,22 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
   JsonScanner s(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
   TWI_RETURN_IF_ERROR(Checked(s.BeginObject()));
   TpmEvidence evidence;
-  std::set<std::string_view> seen;
+  uint32_t seen = 0;  // bit i: kMembers[i]
   std::string_view name;
   std::optional<uint16_t> ima_hash;
   while (true) {
     TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextMember(name)));
     if (!more) break;
-    if (std::find(std::begin(kMembers), std::end(kMembers), name) == std::end(kMembers)) {
-      return Malformed(name, "is not a member of version 1");
-    }
-    if (!seen.insert(name).second) return Malformed(name, "appears twice");
+    const auto* known = std::find(std::begin(kMembers), std::end(kMembers), name);
+    if (known == std::end(kMembers)) return Malformed(name, "is not a member of version 1");
+    const uint32_t bit = 1u << (known - std::begin(kMembers));
+    if ((seen & bit) != 0) return Malformed(name, "appears twice");
+    seen |= bit;
     if (name == "version") {
       TWI_ASSIGN_OR_RETURN(const int64_t version, Checked(s.Integer()));
       if (version != kEvidenceVersion) return Malformed("version", "is not 1");
     } else if (name == "ak_public") {
-      TWI_ASSIGN_OR_RETURN(evidence.ak_public, ReadBase64(s, name, 1024));
+      TWI_ASSIGN_OR_RETURN(evidence.ak_public, ReadBase64(s, {.name = name}, 1024));
     } else if (name == "ak_certificates") {
       TWI_RETURN_IF_ERROR(ReadCertificates(s, evidence));
     } else if (name == "quotes") {
@@ -171,11 +192,11 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
     } else if (name == "pcrs") {
       TWI_RETURN_IF_ERROR(ReadPcrs(s, evidence));
     } else if (name == "event_log") {
-      TWI_ASSIGN_OR_RETURN(evidence.event_log, ReadBase64(s, name, kMaxEventLogSize));
+      TWI_ASSIGN_OR_RETURN(evidence.event_log, ReadBase64(s, {.name = name}, kMaxEventLogSize));
     } else if (name == "agent_log") {
-      TWI_ASSIGN_OR_RETURN(evidence.agent_log, ReadBase64(s, name, kMaxAgentLogSize));
+      TWI_ASSIGN_OR_RETURN(evidence.agent_log, ReadBase64(s, {.name = name}, kMaxAgentLogSize));
     } else if (name == "ima_log") {
-      TWI_ASSIGN_OR_RETURN(evidence.ima_log, ReadBase64(s, name, kMaxImaLogSize));
+      TWI_ASSIGN_OR_RETURN(evidence.ima_log, ReadBase64(s, {.name = name}, kMaxImaLogSize));
     } else {  // ima_log_hash
       TWI_ASSIGN_OR_RETURN(const std::string_view hash, Checked(s.String()));
       ima_hash = HashAlgFromName(hash);
@@ -183,10 +204,14 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
     }
   }
   TWI_RETURN_IF_ERROR(Checked(s.End()));
+  auto has = [&](std::string_view member) {
+    const auto* at = std::find(std::begin(kMembers), std::end(kMembers), member);
+    return (seen & (1u << (at - std::begin(kMembers)))) != 0;
+  };
   for (const char* required : {"version", "ak_public", "ak_certificates", "quotes", "pcrs"}) {
-    if (seen.count(required) == 0) return Malformed(required, "is missing");
+    if (!has(required)) return Malformed(required, "is missing");
   }
-  if (seen.count("ima_log") != seen.count("ima_log_hash")) {
+  if (has("ima_log") != has("ima_log_hash")) {
     return Malformed("ima_log", "and ima_log_hash come together");
   }
   evidence.ima_log_hash = ima_hash.value_or(0);
@@ -221,7 +246,9 @@ absl::StatusOr<std::vector<PcrBank>> BanksOf(const TpmEvidence& evidence,
       PcrBank bank{.hash_alg = selection.hash_alg, .values = {}};
       for (size_t i = 0; i < selection.pcrs.size(); ++i) {
         const auto at = values->second.begin() + static_cast<std::ptrdiff_t>(i * size);
-        bank.values[selection.pcrs[i]] = Bytes(at, at + static_cast<std::ptrdiff_t>(size));
+        // Selections are in ascending PCR order: each value goes at the end.
+        bank.values.emplace_hint(bank.values.end(), selection.pcrs[i],
+                                 Bytes(at, at + static_cast<std::ptrdiff_t>(size)));
       }
       banks.push_back(std::move(bank));
     }

@@ -210,8 +210,14 @@ void ClaimPcrs(std::vector<PcrBank>& banks, std::map<std::string, Bytes>& measur
     if (bank.hash_alg == kAlgSha1) continue;
     const std::string suffix =
         bank.hash_alg == kAlgSha256 ? "" : "." + std::string(HashAlgName(bank.hash_alg));
-    for (auto& [index, value] : bank.values) {
-      measurements.emplace(Names().claim[index] + suffix, std::move(value));
+    // In name order and after every other claim ("agent", "boot.<i>", "kernel", "ima:..." all
+    // sort before "pcr"), the first bank's insertions land at the end, which the hint makes
+    // constant time; a later bank's interleave and cost the ordinary search.
+    for (const uint32_t index : Names().by_name) {
+      const auto value = bank.values.find(index);
+      if (value == bank.values.end()) continue;
+      measurements.emplace_hint(measurements.end(), Names().claim[index] + suffix,
+                                std::move(value->second));
     }
   }
 }
