@@ -20,6 +20,12 @@ constexpr std::string_view kMembers[] = {"version",   "ak_public", "ak_certifica
                                          "quotes",    "pcrs",      "event_log",
                                          "agent_log", "ima_log",   "ima_log_hash"};
 
+// kMembers[i]'s bit in a set of members seen; 0 for a name not in kMembers.
+uint32_t MemberBit(std::string_view name) {
+  const auto* at = std::find(std::begin(kMembers), std::end(kMembers), name);
+  return at == std::end(kMembers) ? 0 : 1u << (at - std::begin(kMembers));
+}
+
 absl::Status Malformed(std::string_view member, std::string_view what) {
   return Error(Reason::kEvidenceMalformed, absl::StrFormat("TPM evidence: %s %s", member, what));
 }
@@ -169,15 +175,14 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
   JsonScanner s(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
   TWI_RETURN_IF_ERROR(Checked(s.BeginObject()));
   TpmEvidence evidence;
-  uint32_t seen = 0;  // bit i: kMembers[i]
+  uint32_t seen = 0;  // MemberBit of each member read
   std::string_view name;
   std::optional<uint16_t> ima_hash;
   while (true) {
     TWI_ASSIGN_OR_RETURN(const bool more, Checked(s.NextMember(name)));
     if (!more) break;
-    const auto* known = std::find(std::begin(kMembers), std::end(kMembers), name);
-    if (known == std::end(kMembers)) return Malformed(name, "is not a member of version 1");
-    const uint32_t bit = 1u << (known - std::begin(kMembers));
+    const uint32_t bit = MemberBit(name);
+    if (bit == 0) return Malformed(name, "is not a member of version 1");
     if ((seen & bit) != 0) return Malformed(name, "appears twice");
     seen |= bit;
     if (name == "version") {
@@ -204,10 +209,7 @@ absl::StatusOr<TpmEvidence> ParseTpmEvidence(ByteView data) {
     }
   }
   TWI_RETURN_IF_ERROR(Checked(s.End()));
-  auto has = [&](std::string_view member) {
-    const auto* at = std::find(std::begin(kMembers), std::end(kMembers), member);
-    return (seen & (1u << (at - std::begin(kMembers)))) != 0;
-  };
+  auto has = [&](std::string_view member) { return (seen & MemberBit(member)) != 0; };
   for (const char* required : {"version", "ak_public", "ak_certificates", "quotes", "pcrs"}) {
     if (!has(required)) return Malformed(required, "is missing");
   }
